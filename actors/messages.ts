@@ -1,0 +1,162 @@
+/**
+ * The messages actors exchange, and the actor-id naming scheme. Plain data only: every message
+ * can cross a MessagePort by structured clone (Uint8Array fields included) or be delivered in
+ * place by a host (a produce batch read from a SAB ring is a view valid during `receive`).
+ *
+ * Actor ids:  'sc' · 'spu-<id>' · 'replica:<topic>:<partition>@<spuId>' · 'client:<n>' (outside)
+ */
+import type { PlainError } from '../src/storage/errors.js';
+import type { LogConfig } from '../src/storage/index.js';
+
+export const SC_ID = 'sc';
+export const spuActorId = (spuId: number): string => `spu-${spuId}`;
+export const replicaActorId = (topic: string, partition: number, spuId: number): string =>
+  `replica:${topic}:${partition}@${spuId}`;
+
+export const Resolution = {
+  Offline: 'Offline',
+  Online: 'Online',
+  LeaderOffline: 'LeaderOffline',
+  ElectionLeaderFound: 'ElectionLeaderFound',
+  OutOfSpace: 'OutOfSpace',
+} as const;
+export type Resolution = (typeof Resolution)[keyof typeof Resolution];
+
+export const Acks = { none: 0, leader: 1, all: 'all' } as const;
+export type AcksMode = 0 | 1 | 'all';
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+export interface TopicConfig extends Partial<LogConfig> {}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: TopicConfig;
+}
+
+/** One replica's storage report (DESIGN §6). */
+export interface ReplicaReport {
+  topic: string;
+  partition: number;
+  spuId: number;
+  leader: boolean;
+  epoch: number;
+  hw: number;
+  leo: number;
+  base: number;
+  sizeBytes: number;
+  outOfSpace: boolean;
+  /** Leader only: the in-sync replica set (LRS), leader included. */
+  inSync?: number[];
+}
+
+export interface PartitionInfo {
+  topic: string;
+  partition: number;
+  leader: number;
+  /** Follower SPU ids (the leader excluded). */
+  replicas: number[];
+  resolution: Resolution;
+  sizeBytes: number;
+  base: number;
+  hw: number;
+  leo: number;
+  /** Leader first. */
+  replicaStatus: { spu: number; hw: number; leo: number }[];
+  inSync: number[];
+  epoch: number;
+}
+
+export interface SpuInfo {
+  id: number;
+  status: 'online' | 'offline';
+  address: string;
+  replicas: number;
+}
+
+export interface PartitionStatusEvent {
+  topic: string;
+  partition: number;
+  from: Resolution;
+  to: Resolution;
+  leader: number;
+  epoch: number;
+}
+
+// ---- SPU ↔ SC ----------------------------------------------------------------------------
+export interface SpuRegister { type: 'SpuRegister'; spuId: number; reports: ReplicaReport[] }
+export interface SpuHeartbeat { type: 'SpuHeartbeat'; spuId: number; reports: ReplicaReport[]; storageFull: boolean }
+/** From the host: the SPU's thread/process is gone (worker exit); treated like heartbeat loss. */
+export interface SpuLost { type: 'SpuLost'; spuId: number }
+export interface SpuRegistered { type: 'SpuRegistered'; spuId: number }
+export interface ReplicaAssign {
+  type: 'ReplicaAssign';
+  topic: string;
+  partition: number;
+  leader: number;
+  replicas: number[]; // all replica SPU ids, leader first
+  epoch: number;
+  config: TopicConfig;
+}
+export interface ReplicaRemove { type: 'ReplicaRemove'; topic: string; partition: number }
+
+// ---- replica ↔ SPU -------------------------------------------------------------------------
+export interface ReplicaStatus { type: 'ReplicaStatus'; report: ReplicaReport }
+
+// ---- clients ↔ SC (admin) ------------------------------------------------------------------
+export type AdminOp =
+  | { op: 'createTopic'; spec: TopicSpec }
+  | { op: 'deleteTopic'; name: string }
+  | { op: 'listTopics' }
+  | { op: 'listPartitions' }
+  | { op: 'listSpus' }
+  | { op: 'subscribe' };
+export type AdminRequest = { type: 'AdminRequest'; reqId: number; replyTo: string } & AdminOp;
+export interface AdminReply { type: 'AdminReply'; reqId: number; result?: unknown; error?: PlainError }
+export interface StatusEvent { type: 'StatusEvent'; event: PartitionStatusEvent }
+
+// ---- clients ↔ replica (data) --------------------------------------------------------------
+export interface Produce {
+  type: 'Produce';
+  reqId: number;
+  replyTo: string;
+  acks: AcksMode;
+  /** One RecordBatch v2 (offsets assigned by the leader). */
+  batch: Uint8Array;
+}
+export interface ProduceAck {
+  type: 'ProduceAck';
+  reqId: number;
+  baseOffset: number;
+  lastOffset: number;
+  error?: PlainError;
+}
+export interface Fetch {
+  type: 'Fetch';
+  reqId: number;
+  replyTo: string;
+  offset: number;
+  isolation: Isolation;
+  maxBytes: number;
+  /** Long poll: wait up to this long for data at `offset` (0 = answer now). */
+  waitMs: number;
+}
+export interface FetchReply {
+  type: 'FetchReply';
+  reqId: number;
+  batches: Uint8Array[];
+  hw: number;
+  leo: number;
+  base: number;
+  error?: PlainError;
+}
+
+// ---- replica internal ticks ----------------------------------------------------------------
+export interface Tick { type: 'Tick' }
+export interface FetchTimeout { type: 'FetchTimeout'; reqId: number; replyTo: string }
+export interface FlushStatus { type: 'FlushStatus' }
+
+export type ScMessage = SpuRegister | SpuHeartbeat | AdminRequest | Tick | FlushStatus;
+export type SpuMessage = SpuRegistered | ReplicaAssign | ReplicaRemove | ReplicaStatus | Tick | FlushStatus;
+export type ReplicaMessage = Produce | Fetch | Tick | FetchTimeout | FlushStatus;

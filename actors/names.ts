@@ -1,0 +1,34 @@
+/**
+ * Validation of user-supplied names and topic parameters (pure). Topic names follow Fluvio/Kafka:
+ * 1–63 characters of lowercase letters, digits and '-', starting and ending alphanumeric.
+ */
+import { RivuletError, ErrorCode } from '../src/storage/errors.js';
+
+export const TOPIC_LIMITS = { nameMaxChars: 63, maxPartitions: 10_000, maxReplicationFactor: 16 } as const;
+const TOPIC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export function validateTopicName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > TOPIC_LIMITS.nameMaxChars || !TOPIC_NAME.test(name)) {
+    throw new RivuletError(
+      ErrorCode.INVALID_NAME,
+      `invalid topic name ${JSON.stringify(name)}: use 1-${TOPIC_LIMITS.nameMaxChars} lowercase letters, digits or '-', starting and ending with a letter or digit`,
+      { name },
+    );
+  }
+}
+
+export function validateTopicShape(partitions: unknown, replicationFactor: unknown, onlineSpus: number): void {
+  if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > TOPIC_LIMITS.maxPartitions) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `partitions must be an integer in 1..${TOPIC_LIMITS.maxPartitions}, got ${String(partitions)}`, { partitions });
+  }
+  if (!Number.isInteger(replicationFactor) || (replicationFactor as number) < 1) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `replication factor must be a positive integer, got ${String(replicationFactor)}`, { replicationFactor });
+  }
+  if ((replicationFactor as number) > onlineSpus) {
+    throw new RivuletError(
+      ErrorCode.INVALID_REPLICATION,
+      `replication factor ${String(replicationFactor)} exceeds the ${onlineSpus} online SPU(s)`,
+      { replicationFactor, spus: onlineSpus },
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Admin API (DESIGN §8): topics, partitions, SPUs — requests to the SC actor. createTopic waits
+ * until every partition of the new topic is Online (or the request timeout passes).
+ */
+import type { HostTransport } from '../runtime/transport.js';
+import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, TopicConfig, TopicSpec } from '../../actors/messages.js';
+import { SC_ID } from '../../actors/messages.js';
+import { RivuletError, ErrorCode, fromPlainError } from '../storage/errors.js';
+
+export interface CreateTopicOptions extends TopicConfig {
+  partitions?: number;
+  replicationFactor?: number;
+}
+
+export class Admin {
+  constructor(private readonly t: HostTransport, private readonly timeoutMs: number) {}
+
+  /** Send one admin op to the SC; throws the SC's typed error. */
+  async call<T>(op: AdminOp): Promise<T> {
+    const reqId = this.t.nextReqId();
+    const reply = await this.t.request<AdminReply>(SC_ID, { type: 'AdminRequest', reqId, replyTo: this.t.clientId, ...op }, this.timeoutMs);
+    if (reply.error) throw fromPlainError(reply.error);
+    return reply.result as T;
+  }
+
+  async createTopic(name: string, opts: CreateTopicOptions = {}): Promise<TopicSpec> {
+    const { partitions = 1, replicationFactor = 1, ...config } = opts;
+    const spec: TopicSpec = { name, partitions, replicationFactor, config };
+    await this.call({ op: 'createTopic', spec });
+    await this.waitOnline(name);
+    return spec;
+  }
+
+  /** Wait until every partition of `topic` is Online. */
+  async waitOnline(topic: string, timeoutMs = this.timeoutMs): Promise<PartitionInfo[]> {
+    const deadline = this.t.now() + timeoutMs;
+    for (;;) {
+      const parts = (await this.listPartitions()).filter((p) => p.topic === topic);
+      if (parts.length > 0 && parts.every((p) => p.resolution === 'Online')) return parts;
+      if (this.t.now() > deadline) {
+        throw new RivuletError(ErrorCode.TIMEOUT, `topic '${topic}': partitions not online after ${timeoutMs} ms`, {
+          resolutions: parts.map((p) => p.resolution),
+        });
+      }
+      await this.t.sleep(5);
+    }
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.call({ op: 'deleteTopic', name });
+  }
+
+  listTopics(): Promise<TopicSpec[]> {
+    return this.call({ op: 'listTopics' });
+  }
+
+  listPartitions(): Promise<PartitionInfo[]> {
+    return this.call({ op: 'listPartitions' });
+  }
+
+  listSpus(): Promise<SpuInfo[]> {
+    return this.call({ op: 'listSpus' });
+  }
+
+  /** Metadata of one topic's partitions; UNKNOWN_TOPIC if it does not exist. */
+  async topicPartitions(topic: string): Promise<PartitionInfo[]> {
+    const parts = (await this.listPartitions()).filter((p) => p.topic === topic);
+    if (parts.length === 0) throw new RivuletError(ErrorCode.UNKNOWN_TOPIC, `unknown topic '${topic}'`, { topic });
+    return parts;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The embedded cluster facade (DESIGN §8): `Cluster.start()` starts an SC and SPUs on the thread
+ * host (default) or on the deterministic simulator, then offers admin, producers, consumers,
+ * status events (eventemitter3) and fault injection. Memory mode without `home`, disk mode with.
+ */
+import { EventEmitter } from 'eventemitter3';
+import fs from 'node:fs';
+import { BEHAVIORS } from '../../actors/behaviors.js';
+import { SC_ID, spuActorId, type PartitionStatusEvent, type StatusEvent } from '../../actors/messages.js';
+import type { Message } from '../runtime/actor.js';
+import type { HostTransport, ClusterPlan } from '../runtime/transport.js';
+import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { startSimCluster } from '../sim/sim-transport.js';
+import { ThreadTransport } from '../threads/thread-transport.js';
+import { Admin } from './admin.js';
+import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
+import { Faults } from './faults.js';
+import { CLUSTER_DEFAULTS, type ClusterOptions } from './options.js';
+import { Producer, type ProducerOptions } from './producer.js';
+
+export interface ClusterEvents {
+  'partition-status': (e: PartitionStatusEvent) => void;
+}
+
+export class Cluster extends EventEmitter<ClusterEvents> {
+  readonly admin: Admin;
+  readonly faults: Faults;
+  private closed = false;
+
+  private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, spuIds: number[]) {
+    super();
+    this.admin = new Admin(transport, options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs);
+    this.faults = new Faults(transport instanceof ThreadTransport ? transport.host : undefined, spuIds);
+    transport.onEvent((msg: Message) => {
+      if (msg.type === 'StatusEvent') this.emit('partition-status', (msg as StatusEvent).event);
+    });
+  }
+
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const spus = options.spus ?? CLUSTER_DEFAULTS.spus;
+    if (!Number.isInteger(spus) || spus < 1 || spus > 64) {
+      throw new RivuletError(ErrorCode.INVALID_CONFIG, `spus must be an integer in 1..64, got ${String(spus)}`);
+    }
+    const spuIds = Array.from({ length: spus }, (_, i) => i + 1);
+    const heartbeatMs = options.heartbeatMs ?? CLUSTER_DEFAULTS.heartbeatMs;
+    const plan: ClusterPlan = {
+      spuIds,
+      sc: { id: SC_ID, behavior: 'sc', args: { spuIds, heartbeatMs, spuTimeoutMs: options.spuTimeoutMs ?? CLUSTER_DEFAULTS.spuTimeoutMs } },
+      spus: spuIds.map((spuId) => ({ id: spuActorId(spuId), behavior: 'spu', args: { spuId, heartbeatMs }, spuId })),
+    };
+    let transport: HostTransport;
+    if (options.simulation) {
+      transport = startSimCluster(plan, {
+        seed: options.simulation.seed,
+        behaviors: BEHAVIORS,
+        ...(options.simulation.latencyMs ? { latencyMs: options.simulation.latencyMs } : {}),
+        storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
+      });
+    } else {
+      if (options.home) fs.mkdirSync(options.home, { recursive: true });
+      transport = await ThreadTransport.start(plan, BEHAVIORS, {
+        placement: options.threads ?? CLUSTER_DEFAULTS.threads,
+        storage: {
+          mode: options.home ? 'disk' : 'memory',
+          ...(options.home ? { home: options.home } : {}),
+          storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
+          ringBytes: options.ringBytes ?? CLUSTER_DEFAULTS.ringBytes,
+        },
+        produceRingBytes: options.produceRingBytes ?? CLUSTER_DEFAULTS.produceRingBytes,
+        heartbeatMs,
+        maxWorkers: options.maxWorkers ?? CLUSTER_DEFAULTS.maxWorkers,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      });
+    }
+    const cluster = new Cluster(transport, options, spuIds);
+    await cluster.admin.call({ op: 'subscribe' });
+    await cluster.waitForSpus(spuIds);
+    return cluster;
+  }
+
+  /** Wait until exactly the configured SPUs are confirmed online. */
+  private async waitForSpus(spuIds: number[]): Promise<void> {
+    const deadline = this.transport.now() + (this.options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs);
+    for (;;) {
+      const online = (await this.admin.listSpus()).filter((s) => s.status === 'online').map((s) => s.id);
+      if (spuIds.every((id) => online.includes(id))) return;
+      if (this.transport.now() > deadline) {
+        throw new RivuletError(ErrorCode.TIMEOUT, `SPUs ${spuIds.filter((id) => !online.includes(id)).join(', ')} did not come online`);
+      }
+      await this.transport.sleep(5);
+    }
+  }
+
+  private check(): void {
+    if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
+  }
+
+  async producer(topic: string, opts: ProducerOptions = {}): Promise<Producer> {
+    this.check();
+    const parts = await this.admin.topicPartitions(topic);
+    return new Producer(topic, parts, this.transport, this.admin, opts);
+  }
+
+  async consumer(topic: string, opts: ConsumerOptions = {}): Promise<PartitionConsumer> {
+    this.check();
+    const parts = await this.admin.topicPartitions(topic);
+    const partition = opts.partition ?? 0;
+    const info = parts[partition];
+    if (!Number.isInteger(partition) || !info) {
+      throw new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${topic}' has no partition ${partition} (it has ${parts.length})`, { partition });
+    }
+    return new PartitionConsumer(topic, info, this.transport, this.admin, opts);
+  }
+
+  /** OS threads running actors (workers; 0 on the simulator). */
+  get threadCount(): number {
+    return this.transport.threadCount();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.transport.shutdown();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Fault injection on a running embedded cluster (DESIGN §8). crashSpu ends the SPU's worker(s)
+ * and leaves it down until restartSpu; killWorker injects a real uncaught exception into the
+ * SPU's worker, which its supervisor restarts; fill/freeStorage act on the SPU's storage budget.
+ * Network partitions (disconnect/reconnect) belong to the replication work and are refused
+ * clearly until then.
+ */
+import { RivuletError, ErrorCode } from '../storage/errors.js';
+import type { ThreadHost } from '../threads/thread-host.js';
+
+export class Faults {
+  constructor(private readonly host: ThreadHost | undefined, private readonly spuIds: number[]) {}
+
+  private need(spuId: number): ThreadHost {
+    if (!this.host) throw new RivuletError(ErrorCode.INVALID_CONFIG, 'fault injection on a simulated cluster is driven by the simulator (rivulet sim)');
+    if (!this.spuIds.includes(spuId)) throw new RivuletError(ErrorCode.INVALID_CONFIG, `no SPU ${spuId} in this cluster (SPUs: ${this.spuIds.join(', ')})`);
+    return this.host;
+  }
+
+  async crashSpu(spuId: number): Promise<void> {
+    await this.need(spuId).killSpu(spuId, false);
+  }
+
+  async restartSpu(spuId: number): Promise<void> {
+    await this.need(spuId).restartSpu(spuId);
+  }
+
+  /** A real crash: an uncaught exception in the SPU's worker; supervision restarts it. */
+  async killWorker(spuId: number): Promise<void> {
+    this.need(spuId).crashWorker(spuId);
+  }
+
+  async fillStorage(spuId: number): Promise<void> {
+    this.need(spuId).storageFault(spuId, 'fillStorage');
+  }
+
+  async freeStorage(spuId: number): Promise<void> {
+    this.need(spuId).storageFault(spuId, 'freeStorage');
+  }
+
+  async disconnectSpu(_spuId: number): Promise<void> {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, 'disconnectSpu is not supported yet (needs the replication work)');
+  }
+
+  async reconnectSpu(_spuId: number): Promise<void> {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, 'reconnectSpu is not supported yet (needs the replication work)');
+  }
+}

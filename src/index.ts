@@ -1,0 +1,15 @@
+/**
+ * rivulet's public API. Nothing else is.
+ */
+export { Cluster, type ClusterEvents } from './cluster/cluster.js';
+export type { ClusterOptions } from './cluster/options.js';
+export { Offset, type OffsetSpec } from './cluster/offset.js';
+export { Admin, type CreateTopicOptions } from './cluster/admin.js';
+export { Producer, type ProducerOptions, type ProduceRecord, type RecordMetadata } from './cluster/producer.js';
+export { PartitionConsumer, ConsumedBatch, type ConsumerOptions, type ConsumerRecord } from './cluster/consumer.js';
+export { Faults } from './cluster/faults.js';
+export {
+  RivuletError, ErrorCode, OutOfSpaceError, OffsetOutOfRangeError, CorruptBatchError, RecordTooLargeError,
+} from './storage/errors.js';
+export type { Record, RecordHeader } from './storage/record-batch.js';
+export type { PartitionInfo, SpuInfo, TopicSpec, PartitionStatusEvent, Resolution, AcksMode, Isolation } from '../actors/messages.js';

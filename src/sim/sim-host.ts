@@ -1,0 +1,146 @@
+/**
+ * The deterministic host: one thread, a virtual clock, a seeded PRNG, and one event queue ordered
+ * by (time, sequence). All actors of the simulated cluster live in one ActorCore; every message
+ * between actors, and between actors and clients, travels through the simulated network (a
+ * latency drawn from the seed, FIFO per link). The same `actors/` code runs here unchanged.
+ *
+ * Invariants:
+ * - Nothing here reads the wall clock or Math.random: the trace depends only on the seed and on
+ *   the order in which clients call in.
+ * - Every delivered message is folded into the trace hash.
+ */
+import type { ActorId, ActorLogger, Message, SpawnSpec, BehaviorRegistry } from '../runtime/actor.js';
+import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
+import { TimerQueue } from '../runtime/timer-queue.js';
+import { Prng } from './prng.js';
+import { SimStorage } from './sim-storage.js';
+import { TraceHash } from './trace-hash.js';
+
+export interface SimOptions {
+  seed: number;
+  behaviors: BehaviorRegistry;
+  /** Network latency range per message, ms (drawn from the seed). */
+  latencyMs?: [number, number];
+  storageBytes?: number;
+  /** Collect log lines (deterministic: virtual time only). */
+  logLines?: string[];
+}
+
+type SimEvent = { from: ActorId; to: ActorId; msg: Message };
+
+const quietLogger = (id: string, lines?: string[], now?: () => number): ActorLogger => {
+  const put = (level: string) => (fields: Record<string, unknown>, msg: string) => {
+    lines?.push(`${now?.() ?? 0} ${level} ${id} ${msg} ${JSON.stringify(fields)}`);
+  };
+  return { debug: () => {}, info: put('info'), warn: put('warn'), error: put('error') };
+};
+
+export class SimHost {
+  readonly prng: Prng;
+  readonly trace = new TraceHash();
+  readonly storage: SimStorage;
+  private clock = 0;
+  private readonly events = new TimerQueue<SimEvent>();
+  private readonly linkClock = new Map<string, number>();
+  private readonly clients = new Map<ActorId, (msg: Message) => void>();
+  private readonly core: ActorCore;
+  private readonly latency: [number, number];
+  /** Messages to actors that do not exist (dead letters). */
+  deadLetters = 0;
+
+  constructor(private readonly opts: SimOptions) {
+    this.prng = new Prng(opts.seed);
+    this.latency = opts.latencyMs ?? [1, 3];
+    this.storage = new SimStorage(() => this.clock, opts.storageBytes);
+    const host: CoreHost = {
+      now: () => this.clock,
+      random: () => this.prng.next(),
+      route: (from, to, msg) => this.route(from, to, msg),
+      spawn: (spec: SpawnSpec) => this.core.spawnLocal(spec),
+      stop: (id) => this.core.stopLocal(id),
+      storage: this.storage,
+      logger: (id) => quietLogger(id, opts.logLines, () => this.clock),
+      wake: () => {},
+      escalate: (id, err) => opts.logLines?.push(`${this.clock} escalate ${id} ${String(err)}`),
+    };
+    this.core = new ActorCore(host, opts.behaviors);
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  spawn(spec: SpawnSpec): void {
+    this.core.spawnLocal(spec);
+  }
+
+  has(id: ActorId): boolean {
+    return this.core.has(id);
+  }
+
+  /** Register an outside endpoint (a client) that receives messages addressed to `id`. */
+  registerClient(id: ActorId, handler: (msg: Message) => void): void {
+    this.clients.set(id, handler);
+  }
+
+  /** Send from outside (a client) into the simulated network. */
+  inject(from: ActorId, to: ActorId, msg: Message): void {
+    this.route(from, to, msg);
+  }
+
+  private route(from: ActorId, to: ActorId, msg: Message): void {
+    const [lo, hi] = this.latency;
+    const link = `${from}>${to}`;
+    const at = Math.max(this.clock + this.prng.int(lo, hi), this.linkClock.get(link) ?? 0);
+    this.linkClock.set(link, at);
+    this.events.add(at, { from, to, msg });
+  }
+
+  /** Time of the next thing that will happen, or undefined when the world is idle. */
+  private nextDue(): number | undefined {
+    const e = this.events.peek()?.dueMs;
+    const t = this.core.nextTimerDue();
+    if (e === undefined) return t;
+    if (t === undefined) return e;
+    return Math.min(e, t);
+  }
+
+  /** Process one instant of virtual time. Returns false when nothing is left to do. */
+  step(): boolean {
+    const due = this.nextDue();
+    if (due === undefined) return false;
+    this.clock = Math.max(this.clock, due);
+    for (let e = this.events.popDue(this.clock); e; e = this.events.popDue(this.clock)) {
+      const { from, to, msg } = e.payload;
+      this.trace.event(this.clock, from, to, msg);
+      const client = this.clients.get(to);
+      if (client) client(msg);
+      else if (!this.core.deliver(to, msg)) this.deadLetters++;
+    }
+    this.core.fireTimers();
+    while (this.core.hasMail) this.core.runTurn();
+    return true;
+  }
+
+  /** Run until `done()` holds or `maxMs` of virtual time pass. Returns whether done() held. */
+  runUntil(done: () => boolean, maxMs: number): boolean {
+    const end = this.clock + maxMs;
+    while (!done()) {
+      const due = this.nextDue();
+      if (due === undefined || due > end) {
+        this.clock = Math.max(this.clock, Math.min(end, due ?? end));
+        return done();
+      }
+      this.step();
+    }
+    return true;
+  }
+
+  runFor(ms: number): void {
+    this.runUntil(() => false, ms);
+  }
+
+  stopAll(): void {
+    this.core.stopAll();
+  }
+}

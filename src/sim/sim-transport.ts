@@ -1,0 +1,88 @@
+/**
+ * HostTransport over the SimHost: a client's request is injected into the simulated network and
+ * the simulation runs (synchronously, in virtual time) until the reply arrives or the request's
+ * timeout passes. Produce travels as a `Produce` message carrying the batch bytes.
+ */
+import type { ActorId, Message, BehaviorRegistry } from '../runtime/actor.js';
+import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
+import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { SimHost, type SimOptions } from './sim-host.js';
+
+export class SimTransport implements HostTransport {
+  readonly clientId: ActorId;
+  private reqSeq = 1;
+  private readonly replies = new Map<number, Message>();
+  private eventHandler: (m: Message) => void = () => {};
+  private closed = false;
+
+  constructor(readonly sim: SimHost, clientId = 'client:1') {
+    this.clientId = clientId;
+    sim.registerClient(clientId, (msg) => {
+      const reqId = (msg as { reqId?: number }).reqId;
+      if (typeof reqId === 'number' && msg.type !== 'StatusEvent') this.replies.set(reqId, msg);
+      else this.eventHandler(msg);
+    });
+  }
+
+  nextReqId(): number {
+    return this.reqSeq++;
+  }
+
+  private await<R extends Message>(reqId: number, timeoutMs: number, what: string): R {
+    if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
+    this.sim.runUntil(() => this.replies.has(reqId), timeoutMs);
+    const r = this.replies.get(reqId);
+    this.replies.delete(reqId);
+    if (!r) throw new RivuletError(ErrorCode.TIMEOUT, `${what} timed out after ${timeoutMs} ms (virtual)`, { reqId });
+    return r as R;
+  }
+
+  async request<R extends Message>(to: ActorId, msg: ClientRequest, timeoutMs: number): Promise<R> {
+    this.sim.inject(this.clientId, to, msg);
+    return this.await<R>(msg.reqId, timeoutMs, `${msg.type} to ${to}`);
+  }
+
+  send(to: ActorId, msg: Message): void {
+    this.sim.inject(this.clientId, to, msg);
+  }
+
+  onEvent(handler: (msg: Message) => void): void {
+    this.eventHandler = handler;
+  }
+
+  async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
+    const reqId = this.nextReqId();
+    this.sim.inject(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
+    if (acks === 0) return undefined;
+    return this.await(reqId, timeoutMs, `Produce to ${to}`);
+  }
+
+  tailRing(): SharedArrayBuffer | undefined {
+    return undefined;
+  }
+
+  now(): number {
+    return this.sim.now();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.sim.runFor(ms);
+  }
+
+  threadCount(): number {
+    return 0;
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    this.sim.stopAll();
+  }
+}
+
+/** Start a simulated cluster from a plan: the SC and every SPU actor in one SimHost. */
+export function startSimCluster(plan: ClusterPlan, opts: Omit<SimOptions, 'behaviors'> & { behaviors: BehaviorRegistry }): SimTransport {
+  const sim = new SimHost(opts);
+  sim.spawn({ id: plan.sc.id, behavior: plan.sc.behavior, args: plan.sc.args, spuId: 0 });
+  for (const s of plan.spus) sim.spawn({ id: s.id, behavior: s.behavior, args: s.args, spuId: s.spuId });
+  return new SimTransport(sim);
+}

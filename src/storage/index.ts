@@ -1,0 +1,10 @@
+/**
+ * The storage layer's surface for the layers above (actors, hosts, facade).
+ */
+export * from './errors.js';
+export { crc32c, crc32cUpdate } from './crc32c.js';
+export * from './batch-header.js';
+export * from './record-batch.js';
+export { createRing, RingWriter, RingReader, RingCounter } from './ring.js';
+export { PartitionLog, StorageBudget, DEFAULT_LOG_CONFIG } from './log.js';
+export type { LogConfig, LogDeps, TailSink, FileOps, ReadResult, AppendResult } from './log.js';

@@ -1,0 +1,36 @@
+/**
+ * Plain-data envelopes exchanged between the main thread and workers, and between workers over
+ * direct MessagePorts. Actor messages travel as `msg`; everything else is host control.
+ * Workers batch envelopes bound for the same port into one `batch` post per drain.
+ */
+import type { ActorId, Message, SpawnSpec } from '../runtime/actor.js';
+import type { PlainError } from '../storage/errors.js';
+import type { MessagePort } from 'node:worker_threads';
+
+export type Envelope =
+  | { k: 'msg'; from: ActorId; to: ActorId; msg: Message }
+  | { k: 'batch'; items: Envelope[] }
+  | { k: 'spawn'; spec: SpawnSpec }
+  | { k: 'stop'; id: ActorId }
+  | { k: 'spawned'; id: ActorId; worker: number }
+  | { k: 'spawnReq'; spec: SpawnSpec; parent: ActorId }
+  | { k: 'stopReq'; id: ActorId }
+  | { k: 'stopped'; id: ActorId }
+  | { k: 'route'; id: ActorId; worker: number | null }
+  | { k: 'port'; peer: number; port: MessagePort }
+  | { k: 'ring'; replica: ActorId; sab: SharedArrayBuffer }
+  | { k: 'prodRing'; sab: SharedArrayBuffer }
+  | { k: 'doorbell' }
+  | { k: 'produceError'; reqId: number; error: PlainError }
+  | { k: 'escalate'; id: ActorId; error: string }
+  | { k: 'fault'; op: 'fillStorage' | 'freeStorage' | 'crash'; spuId: number }
+  | { k: 'shutdown' }
+  | { k: 'closed' };
+
+export interface WorkerInit {
+  workerIndex: number;
+  spuIds: number[];
+  storage: { mode: 'memory' | 'disk'; home?: string; storageBytes: number; ringBytes: number };
+  heartbeatMs: number;
+  control: MessagePort;
+}

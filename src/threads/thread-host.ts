@@ -1,0 +1,346 @@
+/**
+ * The thread host (main-thread side): starts workers by placement, keeps the actor directory,
+ * connects workers with direct MessagePorts (full mesh), hosts the SC on the main thread in its
+ * own ActorCore, relays what has no direct route, and supervises workers — a worker that exits
+ * is an SPU crash: all of that SPU's workers end, the SC is told at once (SpuLost), and the SPU
+ * is started again with backoff (until the restart intensity is exceeded).
+ *
+ * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas; 'replica' — one worker
+ * for the SPU actor plus one per replica actor. Actors cannot tell them apart.
+ */
+import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import pino from 'pino';
+import type { ActorId, ActorLogger, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
+import { ActorCore } from '../runtime/actor-core.js';
+import { RestartTracker } from '../runtime/supervisor.js';
+import type { ClusterPlan } from '../runtime/transport.js';
+import { createRing } from '../storage/index.js';
+import { CoreDriver } from './core-driver.js';
+import { ControlRpc } from './control-rpc.js';
+import type { Envelope, WorkerInit } from './envelope.js';
+import { MainStorage } from './main-storage.js';
+import { compiledSibling } from './worker-path.js';
+
+export type Placement = 'spu' | 'replica';
+
+export interface ThreadHostOptions {
+  plan: ClusterPlan;
+  behaviors: BehaviorRegistry;
+  placement: Placement;
+  storage: { mode: 'memory' | 'disk'; home?: string; storageBytes: number; ringBytes: number };
+  produceRingBytes: number;
+  heartbeatMs: number;
+  logLevel?: string;
+  /** Most workers a host may run (guards the 'replica' placement on many partitions). */
+  maxWorkers: number;
+}
+
+interface WorkerSlot {
+  index: number;
+  spuId: number;
+  worker: Worker;
+  control: ControlRpc;
+  produceRing: SharedArrayBuffer;
+  ports: Map<number, MessagePort>;
+  actors: Set<ActorId>;
+  ready: Promise<void>;
+  exited: boolean;
+}
+
+export interface ThreadHostEvents {
+  clientMessage(to: ActorId, msg: Message): void;
+  ring(replica: ActorId, sab: SharedArrayBuffer): void;
+  produceError(reqId: number, error: unknown): void;
+  workerLost(worker: number, spuId: number): void;
+  spuRestarted(spuId: number): void;
+}
+
+const WORKER_SCRIPT = compiledSibling(import.meta.url, 'worker-main.js');
+const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
+
+export class ThreadHost {
+  private readonly workers = new Map<number, WorkerSlot>();
+  private readonly directory = new Map<ActorId, number>();
+  private readonly relayQueue = new Map<ActorId, Envelope[]>();
+  private readonly restarts = new RestartTracker({ maxRestarts: 5, periodMs: 30_000, backoffBaseMs: 50, backoffMaxMs: 2_000 });
+  private readonly downSpus = new Set<number>();
+  private nextWorkerIndex = 1;
+  private readonly core: ActorCore;
+  private readonly driver = new CoreDriver();
+  private readonly log;
+  private closed = false;
+
+  constructor(private readonly opts: ThreadHostOptions, private readonly events: ThreadHostEvents) {
+    this.log = pino({ level: opts.logLevel ?? 'silent' }).child({ host: 'main' });
+    const logger = (id: string): ActorLogger => {
+      const c = this.log.child({ actor: id });
+      return { debug: (f, m) => c.debug(f, m), info: (f, m) => c.info(f, m), warn: (f, m) => c.warn(f, m), error: (f, m) => c.error(f, m) };
+    };
+    this.core = new ActorCore(
+      {
+        now: () => Date.now(),
+        random: () => Math.random(),
+        route: (from, to, msg) => this.route(from, to, msg),
+        spawn: (spec) => this.placeSpawn(spec),
+        stop: (id) => this.stopActor(id),
+        storage: new MainStorage(opts.storage.mode === 'disk' ? opts.storage.home : undefined),
+        logger,
+        wake: this.driver.wake,
+        escalate: (id, err) => this.log.error({ actor: id, err: String(err) }, 'main-thread actor escalated'),
+      },
+      opts.behaviors,
+    );
+    this.driver.core = this.core;
+  }
+
+  async start(): Promise<void> {
+    const { plan } = this.opts;
+    this.core.spawnLocal({ id: plan.sc.id, behavior: plan.sc.behavior, args: plan.sc.args, spuId: 0 });
+    await Promise.all(plan.spus.map((s) => this.startSpu(s.spuId)));
+  }
+
+  get workerCount(): number {
+    return [...this.workers.values()].filter((w) => !w.exited).length;
+  }
+
+  workerOf(actor: ActorId): WorkerSlot | undefined {
+    const w = this.directory.get(actor);
+    return w === undefined ? undefined : this.workers.get(w);
+  }
+
+  workerByIndex(index: number): WorkerSlot | undefined {
+    return this.workers.get(index);
+  }
+
+  async workerStats(): Promise<{ worker: number; spuId: number; actors: string[] }[]> {
+    const live = [...this.workers.values()].filter((w) => !w.exited);
+    return Promise.all(live.map(async (w) => ({ ...(await w.control.call('stats')), spuId: w.spuId })));
+  }
+
+  /** Send from a main-thread client endpoint (or the SC) to any actor. */
+  route(from: ActorId, to: ActorId, msg: Message): void {
+    if (to === 'sc') {
+      this.core.deliver(to, msg);
+      return;
+    }
+    if (to.startsWith('client:')) {
+      this.events.clientMessage(to, msg);
+      return;
+    }
+    this.relay({ k: 'msg', from, to, msg });
+  }
+
+  private relay(env: Envelope & { k: 'msg' }): void {
+    const slot = this.workerOf(env.to);
+    if (slot && !slot.exited) {
+      slot.worker.postMessage(env);
+      return;
+    }
+    // Not started yet (or restarting): hold a bounded number of messages for it.
+    const q = this.relayQueue.get(env.to) ?? [];
+    if (q.length < 1024) q.push(env);
+    this.relayQueue.set(env.to, q);
+  }
+
+  private spuSpec(spuId: number): SpawnSpec {
+    const s = this.opts.plan.spus.find((x) => x.spuId === spuId)!;
+    return { id: s.id, behavior: s.behavior, args: s.args, spuId };
+  }
+
+  private async startSpu(spuId: number): Promise<void> {
+    this.downSpus.delete(spuId);
+    const slot = this.startWorker(spuId);
+    await slot.ready;
+    this.spawnOn(slot, this.spuSpec(spuId));
+  }
+
+  private startWorker(spuId: number): WorkerSlot {
+    if (this.workerCount >= this.opts.maxWorkers) {
+      throw new Error(`refusing to start more than ${this.opts.maxWorkers} workers (placement '${this.opts.placement}')`);
+    }
+    const index = this.nextWorkerIndex++;
+    const control = new MessageChannel();
+    const init: WorkerInit = {
+      workerIndex: index,
+      spuIds: [spuId],
+      storage: this.opts.storage,
+      heartbeatMs: this.opts.heartbeatMs,
+      control: control.port2,
+    };
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: init,
+      transferList: [control.port2],
+      env: { ...process.env, RIVULET_LOG_LEVEL: this.opts.logLevel ?? 'silent' },
+    });
+    const produceRing = createRing(this.opts.produceRingBytes);
+    const slot: WorkerSlot = {
+      index, spuId, worker, control: new ControlRpc(control.port1, index), produceRing,
+      ports: new Map(), actors: new Set(), exited: false,
+      ready: new Promise((resolve, reject) => {
+        worker.once('online', () => resolve());
+        worker.once('error', reject);
+      }),
+    };
+    slot.ready.catch(() => {});
+    this.workers.set(index, slot);
+    worker.postMessage({ k: 'prodRing', sab: produceRing } satisfies Envelope);
+    // Full mesh of direct channels with every live worker.
+    for (const other of this.workers.values()) {
+      if (other === slot || other.exited) continue;
+      const ch = new MessageChannel();
+      other.worker.postMessage({ k: 'port', peer: index, port: ch.port1 } satisfies Envelope, [ch.port1]);
+      worker.postMessage({ k: 'port', peer: other.index, port: ch.port2 } satisfies Envelope, [ch.port2]);
+    }
+    // Tell the new worker where every known actor lives.
+    for (const [id, w] of this.directory) worker.postMessage({ k: 'route', id, worker: w } satisfies Envelope);
+    worker.on('message', (env: Envelope) => this.onWorkerMessage(slot, env));
+    worker.on('error', (err) => this.log.error({ worker: index, err: String(err) }, 'worker error'));
+    worker.on('exit', (code) => this.onWorkerExit(slot, code));
+    return slot;
+  }
+
+  private spawnOn(slot: WorkerSlot, spec: SpawnSpec): void {
+    slot.actors.add(spec.id);
+    this.setRoute(spec.id, slot.index);
+    slot.worker.postMessage({ k: 'spawn', spec } satisfies Envelope);
+    const held = this.relayQueue.get(spec.id);
+    if (held) {
+      this.relayQueue.delete(spec.id);
+      for (const env of held) slot.worker.postMessage(env);
+    }
+  }
+
+  private setRoute(id: ActorId, worker: number | null): void {
+    if (worker === null) this.directory.delete(id);
+    else this.directory.set(id, worker);
+    for (const w of this.workers.values()) if (!w.exited) w.worker.postMessage({ k: 'route', id, worker } satisfies Envelope);
+  }
+
+  private placeSpawn(spec: SpawnSpec): void {
+    if (this.closed || this.downSpus.has(spec.spuId)) return;
+    const spuWorker = this.workerOf(`spu-${spec.spuId}`);
+    if (this.opts.placement === 'spu' || !spuWorker) {
+      if (spuWorker && !spuWorker.exited) this.spawnOn(spuWorker, spec);
+      return;
+    }
+    const slot = this.startWorker(spec.spuId);
+    this.setRoute(spec.id, slot.index);
+    slot.actors.add(spec.id);
+    void slot.ready.then(() => this.spawnOn(slot, spec), () => {});
+  }
+
+  private stopActor(id: ActorId): void {
+    const slot = this.workerOf(id);
+    if (!slot) return;
+    slot.worker.postMessage({ k: 'stop', id } satisfies Envelope);
+  }
+
+  private onWorkerMessage(slot: WorkerSlot, env: Envelope): void {
+    switch (env.k) {
+      case 'batch':
+        for (const e of env.items) this.onWorkerMessage(slot, e);
+        return;
+      case 'msg':
+        if (isMainActor(env.to)) this.route(env.from, env.to, env.msg);
+        else this.relay(env);
+        return;
+      case 'spawnReq':
+        this.placeSpawn(env.spec);
+        return;
+      case 'stopReq':
+        this.stopActor(env.id);
+        return;
+      case 'stopped': {
+        const owner = this.workerOf(env.id);
+        owner?.actors.delete(env.id);
+        this.setRoute(env.id, null);
+        // A replica worker with nothing left to host ends ('replica' placement).
+        if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.workerOf(`spu-${owner.spuId}`)?.worker) {
+          owner.exited = true;
+          void owner.worker.terminate();
+        }
+        return;
+      }
+      case 'ring':
+        this.events.ring(env.replica, env.sab);
+        return;
+      case 'produceError':
+        this.events.produceError(env.reqId, env.error);
+        return;
+      case 'escalate':
+        this.log.error({ worker: slot.index, actor: env.id, err: env.error }, 'actor escalated: restarting its SPU');
+        void this.killSpu(slot.spuId, true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onWorkerExit(slot: WorkerSlot, code: number): void {
+    const wasExpected = slot.exited;
+    slot.exited = true;
+    slot.control.workerExited();
+    for (const id of slot.actors) this.setRoute(id, null);
+    slot.actors.clear();
+    this.workers.delete(slot.index);
+    if (this.closed || wasExpected) return;
+    this.log.warn({ worker: slot.index, spu: slot.spuId, code }, 'worker exited: SPU crash');
+    void this.killSpu(slot.spuId, true);
+  }
+
+  /** End every worker of an SPU; tell the SC; optionally restart it with backoff. */
+  async killSpu(spuId: number, restart: boolean): Promise<void> {
+    const slots = [...this.workers.values()].filter((w) => w.spuId === spuId && !w.exited);
+    for (const s of slots) s.exited = true;
+    await Promise.all(slots.map(async (s) => {
+      await s.worker.terminate();
+      this.onWorkerExit(s, 1);
+    }));
+    this.events.workerLost(-1, spuId);
+    this.core.deliver('sc', { type: 'SpuLost', spuId } as Message);
+    if (!restart) {
+      this.downSpus.add(spuId);
+      return;
+    }
+    const decision = this.restarts.onCrash(`spu-${spuId}`, Date.now());
+    if (decision.action === 'escalate') {
+      this.downSpus.add(spuId);
+      this.log.error({ spu: spuId }, 'SPU crashed too often; leaving it down');
+      return;
+    }
+    this.downSpus.add(spuId);
+    await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (this.closed) return;
+    await this.restartSpu(spuId);
+  }
+
+  async restartSpu(spuId: number): Promise<void> {
+    if (this.closed || [...this.workers.values()].some((w) => w.spuId === spuId && !w.exited)) return;
+    await this.startSpu(spuId);
+    this.events.spuRestarted(spuId);
+  }
+
+  /** Inject a real crash (an uncaught exception) into an SPU's worker. */
+  crashWorker(spuId: number): void {
+    this.workerOf(`spu-${spuId}`)?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
+  }
+
+  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void {
+    for (const w of this.workers.values()) if (w.spuId === spuId && !w.exited) w.worker.postMessage({ k: 'fault', op, spuId } satisfies Envelope);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const live = [...this.workers.values()].filter((w) => !w.exited);
+    await Promise.all(live.map((w) => new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 5_000);
+      w.worker.on('message', (env: Envelope) => { if (env.k === 'closed') { clearTimeout(t); resolve(); } });
+      w.worker.postMessage({ k: 'shutdown' } satisfies Envelope);
+    })));
+    for (const w of live) w.exited = true;
+    await Promise.all(live.map((w) => w.worker.terminate()));
+    this.core.stopAll();
+    this.driver.stop();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * StorageProvider for actors in a worker: memory or disk partition logs (disk: files under
+ * <home>/spu-<id>/<topic>-<partition>/), one StorageBudget per SPU, and a tail ring per replica
+ * (a SAB ring in overwrite mode fed through the log's TailSink) announced to the main thread so
+ * consumers there read the log tail in place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StorageProvider } from '../runtime/actor.js';
+import { PartitionLog, StorageBudget, RingWriter, RingCounter, createRing, type LogConfig, type TailSink } from '../storage/index.js';
+
+export interface ThreadStorageOptions {
+  mode: 'memory' | 'disk';
+  home?: string;
+  storageBytes: number;
+  ringBytes: number;
+  announceRing(replica: string, sab: SharedArrayBuffer): void;
+  replicaId(spuId: number, topic: string, partition: number): string;
+}
+
+class RingSink implements TailSink {
+  constructor(private readonly w: RingWriter) {}
+  append(batch: Uint8Array): void {
+    if (batch.length <= this.w.maxFrameBytes) this.w.write(batch);
+  }
+  truncate(): void {
+    // Readers bound themselves by the published LEO/HW; frames above a truncation point are
+    // never below those counters again, and new frames carry their own base offsets.
+  }
+  publish(o: { base: number; hw: number; leo: number }): void {
+    this.w.setCounter(RingCounter.base, o.base);
+    this.w.setCounter(RingCounter.leo, o.leo);
+    this.w.setCounter(RingCounter.hw, o.hw);
+  }
+}
+
+export class ThreadStorage implements StorageProvider {
+  private readonly logs = new Map<string, PartitionLog>();
+  private readonly budgets = new Map<number, StorageBudget>();
+  private readonly states = new Map<string, string>();
+
+  constructor(private readonly opts: ThreadStorageOptions) {}
+
+  private dir(spuId: number, topic: string, partition: number): string {
+    return path.join(this.opts.home!, `spu-${spuId}`, `${topic}-${partition}`);
+  }
+
+  openLog(spuId: number, topic: string, partition: number, config: Partial<LogConfig>): PartitionLog {
+    const id = this.opts.replicaId(spuId, topic, partition);
+    const existing = this.logs.get(id);
+    if (existing) return existing;
+    const sab = createRing(this.opts.ringBytes);
+    const sink = new RingSink(new RingWriter(sab, { mode: 'overwrite' }));
+    const deps = { now: () => Date.now(), budget: this.budget(spuId), sink };
+    const log =
+      this.opts.mode === 'disk'
+        ? PartitionLog.openDisk(this.dir(spuId, topic, partition), config, deps)
+        : PartitionLog.openMemory(config, deps);
+    sink.publish({ base: log.base, hw: log.hw, leo: log.leo });
+    this.logs.set(id, log);
+    this.opts.announceRing(id, sab);
+    return log;
+  }
+
+  removeLog(spuId: number, topic: string, partition: number): void {
+    const id = this.opts.replicaId(spuId, topic, partition);
+    const log = this.logs.get(id);
+    if (log) {
+      log.truncateTo(log.base);
+      log.close();
+      this.logs.delete(id);
+    }
+    if (this.opts.mode === 'disk') fs.rmSync(this.dir(spuId, topic, partition), { recursive: true, force: true });
+  }
+
+  budget(spuId: number): StorageBudget {
+    let b = this.budgets.get(spuId);
+    if (!b) {
+      b = new StorageBudget(this.opts.storageBytes);
+      this.budgets.set(spuId, b);
+    }
+    return b;
+  }
+
+  loadState(name: string): unknown {
+    const s = this.states.get(name);
+    return s === undefined ? undefined : JSON.parse(s);
+  }
+
+  saveState(name: string, value: unknown): void {
+    this.states.set(name, JSON.stringify(value));
+  }
+
+  closeAll(): void {
+    for (const log of this.logs.values()) {
+      log.checkpoint();
+      log.close();
+    }
+    this.logs.clear();
+  }
+}
