@@ -10,7 +10,8 @@ import { SC_ID, spuActorId, type PartitionStatusEvent, type StatusEvent } from '
 import type { Message } from '../runtime/actor.js';
 import type { HostTransport, ClusterPlan } from '../runtime/transport.js';
 import { RivuletError, ErrorCode } from '../storage/errors.js';
-import { startSimCluster } from '../sim/sim-transport.js';
+import { startSimCluster, SimTransport } from '../sim/sim-transport.js';
+import type { SimHost } from '../sim/sim-host.js';
 import { ThreadTransport } from '../threads/thread-transport.js';
 import { Admin } from './admin.js';
 import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
@@ -110,6 +111,16 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       throw new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${topic}' has no partition ${partition} (it has ${parts.length})`, { partition });
     }
     return new PartitionConsumer(topic, info, this.transport, this.admin, opts);
+  }
+
+  /** The simulator behind a `simulation` cluster (trace hash, virtual clock); undefined on threads. */
+  get simulator(): SimHost | undefined {
+    return this.transport instanceof SimTransport ? this.transport.sim : undefined;
+  }
+
+  /** Per-worker actor lists (thread host; a comlink control call with a deadline). */
+  async workerStats(): Promise<{ worker: number; spuId: number; actors: string[] }[]> {
+    return this.transport instanceof ThreadTransport ? this.transport.host.workerStats() : [];
   }
 
   /** OS threads running actors (workers; 0 on the simulator). */

@@ -74,7 +74,8 @@ export class Producer {
 
   send(key: Bytes | null | undefined, value: Bytes, opts: { partition?: number; headers?: RecordHeader[]; timestamp?: number } = {}): Promise<RecordMetadata> {
     if (this.closed) return Promise.reject(new RivuletError(ErrorCode.CLUSTER_CLOSED, 'producer is closed'));
-    if (this.buffered > this.opts.maxBufferedBytes) {
+    if (this.buffered > this.opts.maxBufferedBytes || this.spaceWaiters.length > 0) {
+      // Backpressure: wait for acks to free room; queued sends keep their order.
       return new Promise<void>((r) => this.spaceWaiters.push(r)).then(() => this.send(key, value, opts));
     }
     const k = key === null || key === undefined ? null : toBytes(key);
@@ -103,6 +104,11 @@ export class Producer {
     return o.done.then((base) => ({ topic, partition, offset: base < 0 ? -1 : base + index }));
   }
 
+  /** Bytes buffered or in flight (bounded by maxBufferedBytes plus one record). */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
   async sendBatch(records: ProduceRecord[]): Promise<RecordMetadata[]> {
     return Promise.all(records.map((r) => this.send(r.key, r.value, { partition: r.partition, headers: r.headers, timestamp: r.timestamp })));
   }
@@ -115,6 +121,12 @@ export class Producer {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.spaceWaiters.splice(0);
+    // Each resumed send re-checks the limit; those that do not fit queue again, in order.
+    for (const w of waiters) w();
   }
 
   private newOpen(partition: number): Open {
@@ -148,7 +160,8 @@ export class Producer {
     ).finally(() => {
       this.inflight.delete(job);
       this.buffered -= batch.length;
-      while (this.buffered <= this.opts.maxBufferedBytes && this.spaceWaiters.length > 0) this.spaceWaiters.shift()!();
+      // Wake waiters one at a time, in order, while there is room.
+      if (this.buffered <= this.opts.maxBufferedBytes && this.spaceWaiters.length > 0) this.wakeWaiters();
     });
     this.inflight.add(job);
   }

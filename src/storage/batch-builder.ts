@@ -245,7 +245,10 @@ export class BatchBuilder {
 /** Builder reused by encodeBatch (calls are synchronous, so one is enough). */
 let shared: BatchBuilder | undefined;
 
-/** Encode records into one batch; records without a timestamp get opts.timestamp (default 0). */
+/**
+ * Encode records (at least one) into one batch; records without a timestamp get opts.timestamp
+ * (default 0). Throws RecordTooLargeError beyond MAX_BATCH_BYTES.
+ */
 export function encodeBatch(records: readonly RecordInput[], opts: BatchOptions = {}): Uint8Array {
   shared ??= new BatchBuilder();
   const builder = shared;

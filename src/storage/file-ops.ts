@@ -76,7 +76,10 @@ export function writeFully(ops: FileOps, fd: number, bytes: Uint8Array, position
 
 /** Read exactly `length` bytes at `position` into a fresh buffer; throws if the file is shorter. */
 export function readFully(ops: FileOps, fd: number, length: number, position: number): Uint8Array {
-  const out = new Uint8Array(length);
+  // Uninitialised memory (no zeroing): every byte is overwritten below or we throw. A plain
+  // Uint8Array view, not a Buffer, so callers' .slice() copies as usual.
+  const raw = Buffer.allocUnsafeSlow(length);
+  const out = new Uint8Array(raw.buffer, raw.byteOffset, length);
   let done = 0;
   while (done < length) {
     const n = ops.readSync(fd, out, done, length - done, position + done);

@@ -12,6 +12,8 @@
  * - `append` returns only after writeSync returned for every byte (and fsync when the policy is
  *   'always'): acknowledged bytes are in the OS and survive kill -9. A failed write is truncated
  *   away; ENOSPC/EDQUOT surface as OUT_OF_SPACE, anything else as STORAGE_ERROR.
+ * - `append` returns the stored bytes only for the duration of the call (a reused scratch copy
+ *   when the header was patched): a TailSink must copy them.
  * - One file descriptor per segment while in use; `release` (sealed segments) closes it and the
  *   next read reopens it.
  */
@@ -28,6 +30,24 @@ const OFFSET_DIGITS = 20;
 const MIN_WINDOW_BYTES = 64 * 1024;
 /** Largest read-ahead for scans (a single bigger batch is still read whole). */
 const MAX_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** Reused buffer for patched copies (appends are synchronous; the copy is only valid during the call). */
+const SCRATCH_KEEP_BYTES = 1024 * 1024;
+let scratch = new Uint8Array(64 * 1024);
+
+function patchedCopy(batch: Uint8Array, patch: BatchPatch): Uint8Array {
+  const n = batch.byteLength;
+  let buf: Uint8Array;
+  if (n <= SCRATCH_KEEP_BYTES) {
+    if (scratch.byteLength < n) scratch = new Uint8Array(Math.min(SCRATCH_KEEP_BYTES, Math.max(n, scratch.byteLength * 2)));
+    buf = scratch.subarray(0, n);
+  } else {
+    buf = new Uint8Array(n);
+  }
+  buf.set(batch);
+  applyPatch(buf, patch);
+  return buf;
+}
 
 export function segmentFileName(baseOffset: number): string {
   assert(Number.isSafeInteger(baseOffset) && baseOffset >= 0, `segment base offset ${baseOffset}`);
@@ -112,11 +132,7 @@ export class FileSegmentStore implements SegmentStore {
 
   append(batch: Uint8Array, patch: BatchPatch | null): Uint8Array {
     const fd = this.handle();
-    let bytes = batch;
-    if (patch !== null) {
-      bytes = batch.slice();
-      applyPatch(bytes, patch);
-    }
+    const bytes = patch === null ? batch : patchedCopy(batch, patch);
     try {
       writeFully(this.ops, fd, bytes, this.size);
       if (this.fsyncEveryWrite) this.ops.fsyncSync(fd);

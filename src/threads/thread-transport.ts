@@ -129,25 +129,25 @@ export class ThreadTransport implements HostTransport {
       let writer = this.writers.get(slot.index);
       if (!writer) this.writers.set(slot.index, (writer = new RingWriter(slot.produceRing, { mode: 'backpressure' })));
       const frameBytes = produceFrameBytes(target, batch.length);
-      const ack = acks === 0 ? undefined : this.track(reqId, Math.max(1, deadline - Date.now()), `Produce to ${to}`, slot.spuId);
+      const remaining = () => Math.max(1, deadline - Date.now());
       if (frameBytes > writer.maxFrameBytes) {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
+        const ack = acks === 0 ? undefined : this.track(reqId, remaining(), `Produce to ${to}`, slot.spuId);
         this.host.route(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
         return ack;
       }
       let view = writer.reserve(frameBytes);
-      while (!view) {
+      while (!view && !slot.exited) {
         if (Date.now() > deadline) throw new RivuletError(ErrorCode.TIMEOUT, `produce to ${to}: no room in the produce ring for ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, TRANSPORT_LIMITS.backpressurePollMs));
-        if (slot.exited) break;
-        view = writer.reserve(frameBytes);
+        if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
+        if (!slot.exited) view = writer.reserve(frameBytes);
       }
-      if (!view) {
-        if (ack) this.settle(reqId, undefined, new RivuletError(ErrorCode.WORKER_EXITED, 'worker exited'));
-        continue;
-      }
+      if (!view) continue; // the worker died while we waited: look the replica up again
       writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
       writer.commit();
+      // The reply cannot arrive before the doorbell rings (next microtask), so tracking now is safe.
+      const ack = acks === 0 ? undefined : this.track(reqId, remaining(), `Produce to ${to}`, slot.spuId);
       this.ring(slot.index);
       return ack;
     }

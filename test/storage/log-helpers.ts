@@ -63,11 +63,18 @@ export class FaultyFileOps implements FileOps {
   failNextWrite: { code: string; partialBytes: number } | null = null;
   /** When > 0, each writeSync writes at most this many bytes (short writes, no error). */
   shortWriteBytes = 0;
+  /** When set, the next openSync of a path matching `match` throws an error with `code`. */
+  failNextOpen: { code: string; match: RegExp } | null = null;
   writes = 0;
 
   constructor(private readonly inner: FileOps = nodeFileOps) {}
 
   openSync(p: string, flags: 'r' | 'r+' | 'w' | 'w+'): number {
+    const f = this.failNextOpen;
+    if (f !== null && f.match.test(p)) {
+      this.failNextOpen = null;
+      throw Object.assign(new Error(`${f.code}: injected fault, open ${p}`), { code: f.code });
+    }
     return this.inner.openSync(p, flags);
   }
   closeSync(fd: number): void {

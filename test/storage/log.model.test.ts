@@ -284,4 +284,90 @@ describe('PartitionLog model', () => {
     log.close();
     expect(budget.usedBytes).toBe(0);
   });
+
+  it('bytes returned by read never change, even after truncation and new appends', () => {
+    const log = PartitionLog.openMemory({ segmentBytes: 1 << 20 }, { now: () => 0, budget: new StorageBudget() });
+    for (let i = 0; i < 5; i++) log.append(makeBatch({ records: 2, valueBytes: 30, seed: i }));
+    const held = log.read(0).batches;
+    const copies = held.map((b) => b.slice());
+    log.truncateTo(2);
+    for (let i = 0; i < 5; i++) log.append(makeBatch({ records: 3, valueBytes: 31, seed: 100 + i }));
+    held.forEach((b, i) => expect(sameBytes(b, copies[i]!)).toBe(true));
+    expect(log.leo).toBe(17);
+    log.close();
+  });
+
+  it('reports the tail to a TailSink', () => {
+    const calls: string[] = [];
+    const sink = {
+      append: (b: Uint8Array) => calls.push(`append ${batchBaseOffset(b)}`),
+      truncate: (leo: number) => calls.push(`truncate ${leo}`),
+      publish: (o: { base: number; hw: number; leo: number }) => calls.push(`publish ${o.base} ${o.hw} ${o.leo}`),
+    };
+    const log = PartitionLog.openMemory({}, { now: () => 0, budget: new StorageBudget(), sink });
+    log.append(makeBatch({ records: 2, valueBytes: 1 }));
+    log.append(makeBatch({ records: 3, valueBytes: 1 }));
+    log.setHighWatermark(2);
+    log.truncateTo(1);
+    expect(calls).toEqual(['append 0', 'publish 0 0 2', 'append 2', 'publish 0 0 5', 'publish 0 2 5', 'truncate 0', 'publish 0 0 0']);
+    log.close();
+  });
+
+  it('leader epochs: lastOffsetForEpoch follows Kafka OffsetsForLeaderEpoch', () => {
+    const log = PartitionLog.openMemory({}, { now: () => 0, budget: new StorageBudget() });
+    const add = (n: number, epoch: number) => log.append(makeBatch({ records: n, valueBytes: 1 }), { leaderEpoch: epoch });
+    add(3, 1); // 0..2
+    add(2, 1); // 3..4
+    add(4, 3); // 5..8
+    add(1, 4); // 9
+    expect(log.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 5 }, { epoch: 4, startOffset: 9 }]);
+    expect(log.lastOffsetForEpoch(0)).toBe(0);
+    expect(log.lastOffsetForEpoch(1)).toBe(5);
+    expect(log.lastOffsetForEpoch(2)).toBe(5);
+    expect(log.lastOffsetForEpoch(3)).toBe(9);
+    expect(log.lastOffsetForEpoch(4)).toBe(10);
+    expect(log.lastOffsetForEpoch(9)).toBe(10);
+    log.truncateTo(log.lastOffsetForEpoch(2)); // a follower of a new leader that never saw epoch 3
+    expect(log.leo).toBe(5);
+    expect(log.lastOffsetForEpoch(2)).toBe(5);
+    expect(log.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }]);
+    log.close();
+  });
+
+  it('HW: above LEO is a broken invariant, below BASE is raised to BASE', () => {
+    const log = PartitionLog.openMemory({ segmentBytes: 100, maxPartitionBytes: 100 }, { now: () => 0, budget: new StorageBudget() });
+    for (let i = 0; i < 4; i++) log.append(makeBatch({ records: 1, valueBytes: 60, seed: i }));
+    expect(() => log.setHighWatermark(log.leo + 1)).toThrow(/assertion failed/);
+    log.setHighWatermark(4);
+    log.enforceRetention();
+    expect(log.base).toBe(3);
+    log.setHighWatermark(1);
+    expect(log.hw).toBe(3);
+    log.close();
+  });
+
+  it('truncateTo below BASE restarts an empty log at that offset', () => {
+    for (const mode of ['memory', 'disk'] as const) {
+      const dir = tempDir();
+      const budget = new StorageBudget();
+      const deps = { now: () => 0, budget };
+      const open = () => (mode === 'memory' ? PartitionLog.openMemory({ segmentBytes: 100, maxPartitionBytes: 100 }, deps) : PartitionLog.openDisk(dir, { segmentBytes: 100, maxPartitionBytes: 100 }, deps));
+      const log = open();
+      for (let i = 0; i < 6; i++) log.append(makeBatch({ records: 2, valueBytes: 60, seed: i }));
+      log.setHighWatermark(log.leo);
+      log.enforceRetention();
+      expect(log.base).toBe(10);
+      log.truncateTo(4);
+      expect([log.base, log.hw, log.leo, log.sizeBytes, budget.usedBytes]).toEqual([4, 4, 4, 0, 0]);
+      expect(log.append(makeBatch({ records: 2, valueBytes: 1 })).baseOffset).toBe(4);
+      log.close();
+      if (mode === 'disk') {
+        const again = open();
+        expect([again.base, again.leo]).toEqual([4, 6]);
+        again.destroy();
+        expect(budget.usedBytes).toBe(0);
+      }
+      removeDir(dir);
+    }
+  });
 });
