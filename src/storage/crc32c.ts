@@ -1,9 +1,30 @@
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as Kafka RecordBatch v2 uses.
- * Slicing-by-8 tables: eight table lookups per 8 input bytes.
+ * Two implementations with identical results (a test checks them against each other):
+ * - portable: slicing-by-8 tables, eight table lookups per 8 input bytes (~1.2–1.6 GB/s);
+ * - native: @node-rs/crc32 (SSE4.2/ARMv8 CRC instructions, ~7 GB/s here), used for spans of
+ *   `NATIVE_MIN_BYTES` and more when its prebuilt binary loads; otherwise the portable one.
  *
  * Invariant: crc32c(bytes) === crc32cUpdate(crc32cUpdate(0, a), b) for bytes = a ++ b.
  */
+import { createRequire } from 'node:module';
+
+type NativeCrc = (input: Buffer, initial?: number) => number;
+const NATIVE_MIN_BYTES = 512;
+
+function loadNative(): NativeCrc | null {
+  if (process.env['RIVULET_PORTABLE_CRC'] === '1') return null;
+  try {
+    const mod = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: NativeCrc };
+    return mod.crc32c(Buffer.from('123456789')) === 0xe3069283 ? mod.crc32c : null;
+  } catch {
+    return null;
+  }
+}
+const native = loadNative();
+
+/** Which implementation large spans use. */
+export const crc32cImplementation: 'native' | 'portable' = native ? 'native' : 'portable';
 
 const POLY = 0x82f63b78;
 const T = new Int32Array(8 * 256);
@@ -23,6 +44,14 @@ for (let n = 0; n < 256; n++) {
 
 /** Continue a CRC-32C over bytes[start, end). `crc` is a finished CRC (0 to begin). */
 export function crc32cUpdate(crc: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
+  if (native !== null && end - start >= NATIVE_MIN_BYTES) {
+    return native(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start), crc) >>> 0;
+  }
+  return crc32cPortable(crc, bytes, start, end);
+}
+
+/** The portable implementation (always available; the reference for the native one). */
+export function crc32cPortable(crc: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
   let c = ~crc;
   let i = start;
   const t = T;

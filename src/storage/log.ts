@@ -34,8 +34,7 @@ import { Segment, type SegmentInfo } from './segment.js';
 import { FileSegmentStore } from './segment-file.js';
 import { type BatchPatch, MemorySegmentStore, memoryChunkBytes } from './segment-store.js';
 
-export type { LogConfig } from './log-config.js';
-export { DEFAULT_LOG_CONFIG } from './log-config.js';
+export { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 export { StorageBudget } from './budget.js';
 export type { FileOps } from './file-ops.js';
 export type { ReadResult } from './log-read.js';
@@ -289,19 +288,19 @@ export class PartitionLog {
     try {
       if (this.dir !== null) this.checkpoint();
     } finally {
-      this.closed = true;
-      for (const s of this.segs) s.store.close();
-      this.deps.budget.release(this.totalBytes);
+      this.closeStores();
     }
   }
 
   /** Close and delete all data (disk: the whole directory). */
   destroy(): void {
-    if (!this.closed) {
-      this.closed = true;
-      for (const s of this.segs) s.store.close();
-      this.deps.budget.release(this.totalBytes);
-    }
+    if (!this.closed) this.closeStores();
     if (this.dir !== null) this.fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private closeStores(): void {
+    this.closed = true;
+    for (const s of this.segs) s.store.close();
+    this.deps.budget.release(this.totalBytes);
   }
 }

@@ -52,6 +52,9 @@ export interface DecodeOptions {
   copy?: boolean;
   /** When given, a batch whose baseOffset differs is corrupt. */
   expectedBaseOffset?: number;
+  /** Default true. false skips only the CRC (framing is still checked): for bytes that a log
+   *  verified on the way in and that never left trusted memory since. */
+  verifyCrc?: boolean;
 }
 
 const COMPRESSION_MASK = 0x07;
@@ -75,7 +78,7 @@ function i64(b: Uint8Array, p: number, field: string): number {
 
 /** Header fields plus derived bounds; `records` is filled by the caller. */
 function readHeader(bytes: Uint8Array, opts: DecodeOptions): DecodedBatch {
-  const total = validateBatch(bytes);
+  const total = validateBatch(bytes, undefined, opts.verifyCrc !== false);
   const attributes = i16(bytes, BatchLayout.attributes);
   if ((attributes & COMPRESSION_MASK) !== 0) {
     throw new CorruptBatchError(`compression codec ${attributes & COMPRESSION_MASK} not supported`, { attributes });

@@ -123,6 +123,15 @@ function removeFile(ops: FileOps, p: string, report: RecoveryReport): void {
   report.removedFiles.push(path.basename(p));
 }
 
+/** The index file's bytes, or null when missing or unreadable (it is rewritten then). */
+function readIndexFile(ops: FileOps, p: string): Uint8Array | null {
+  try {
+    return readWholeFile(ops, p);
+  } catch {
+    return null;
+  }
+}
+
 function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
   if (a === null || a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -182,7 +191,7 @@ export function recoverLogDir(dir: string, ops: FileOps, indexIntervalBytes: num
         store.truncate(scan.validBytes);
       }
       const indexBytes = seg.index.toBytes();
-      if (!sameBytes(readWholeFile(ops, store.indexPath), indexBytes)) {
+      if (!sameBytes(readIndexFile(ops, store.indexPath), indexBytes)) {
         store.writeIndex(indexBytes);
         report.indexesRewritten++;
       }

@@ -186,7 +186,7 @@ export class RingWriter {
     }
     const size = RingLimits.frameHeaderBytes + align8(n);
     const pad = this.headOffset + size > this.capacityBytes ? this.capacityBytes - this.headOffset : 0;
-    const end = this.headPos + pad + size; // incl. next frame's word
+    const end = this.headPos + pad + size + RingLimits.frameHeaderBytes; // incl. next frame's word
     assert(end <= RingLimits.maxPosition, 'ring position space exhausted');
     const limit = end - this.capacityBytes; // every byte below limit gets overwritten
     if (limit > this.tailPos && !this.freeUpTo(limit)) return -1;

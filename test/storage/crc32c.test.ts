@@ -74,3 +74,24 @@ describe('crc32c', () => {
     for (let n = 0; n <= 64; n++) expect(crc32c(bytes, 0, n)).toBe(crc32cBitwise(bytes, 0, n));
   });
 });
+
+describe('native and portable CRC-32C agree', () => {
+  it('on random spans of every size around the native threshold', async () => {
+    const { crc32cUpdate, crc32cPortable, crc32cImplementation } = await import('../../src/storage/crc32c.js');
+    const fcMod = (await import('fast-check')).default;
+    expect(['native', 'portable']).toContain(crc32cImplementation);
+    fcMod.assert(
+      fcMod.property(fcMod.uint8Array({ minLength: 0, maxLength: 4096 }), fcMod.nat(1000), fcMod.integer(), (bytes, cut, seed) => {
+        const start = Math.min(cut, bytes.length);
+        const crc = seed >>> 0;
+        expect(crc32cUpdate(crc, bytes, start)).toBe(crc32cPortable(crc, bytes, start));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+    // A view into shared memory, as the rings hand out.
+    const sab = new SharedArrayBuffer(8192);
+    const u = new Uint8Array(sab);
+    for (let i = 0; i < u.length; i++) u[i] = (i * 31) & 0xff;
+    expect(crc32cUpdate(0, u.subarray(100, 5000))).toBe(crc32cPortable(0, u.subarray(100, 5000)));
+  });
+});
