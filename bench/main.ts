@@ -41,8 +41,8 @@ const PLACEMENTS: readonly Placement[] = ['spu', 'replica'];
 const TARGET_RATIO = { 100: 0.3, 1024: 0.5 } as const;
 
 const SIZES = {
-  full: { ringRecords: { 100: 4_000_000, 1024: 1_000_000 }, e2eBytes: 48e6, e2eMaxRecords: 400_000, probeSends: 1000, storageCaseMs: 350 },
-  quick: { ringRecords: { 100: 1_000_000, 1024: 250_000 }, e2eBytes: 12e6, e2eMaxRecords: 100_000, probeSends: 300, storageCaseMs: 150 },
+  full: { ringRecords: { 100: 4_000_000, 1024: 1_000_000 }, e2eBytes: 48e6, e2eMaxRecords: 400_000, probeSends: 1000, storageCaseMs: 350, ringRuns: 3 },
+  quick: { ringRecords: { 100: 1_000_000, 1024: 250_000 }, e2eBytes: 12e6, e2eMaxRecords: 100_000, probeSends: 300, storageCaseMs: 150, ringRuns: 1 },
 } as const;
 /** Bytes the bench keeps un-acked before it awaits the oldest sends (window of the send loop). */
 const WINDOW_BYTES = 16 * 1024 * 1024;
@@ -164,9 +164,14 @@ async function probeCase(threads: Placement, recordBytes: number, sends: number)
   }
 }
 
-async function ringCase(recordBytes: number, records: number): Promise<RingFigure> {
-  const r = await benchBareRing({ recordBytes, records });
-  return { recordBytes, records, recordsPerSec: Math.round(r.recordsPerSec), mbPerSec: Math.round(r.mbPerSec) };
+/** Best of `runs` bare-ring runs (the yardstick should not be a slow outlier). */
+async function ringCase(recordBytes: number, records: number, runs: number): Promise<RingFigure> {
+  let best = { recordsPerSec: 0, mbPerSec: 0 };
+  for (let i = 0; i < runs; i++) {
+    const r = await benchBareRing({ recordBytes, records });
+    if (r.recordsPerSec > best.recordsPerSec) best = r;
+  }
+  return { recordBytes, records, recordsPerSec: Math.round(best.recordsPerSec), mbPerSec: Math.round(best.mbPerSec) };
 }
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -184,8 +189,8 @@ async function main(): Promise<void> {
   console.log(`rivulet bench${quick ? ' --quick' : ''}: Node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()}/${os.arch()}`);
 
   const ring: RingFigure[] = [];
-  for (const recordBytes of RECORD_SIZES) ring.push(await ringCase(recordBytes, size.ringRecords[recordBytes]));
-  console.log('\nbare SPSC SharedArrayBuffer ring, 2 threads (the yardstick)');
+  for (const recordBytes of RECORD_SIZES) ring.push(await ringCase(recordBytes, size.ringRecords[recordBytes], size.ringRuns));
+  console.log(`\nbare SPSC SharedArrayBuffer ring, 2 threads (the yardstick, best of ${size.ringRuns})`);
   console.log(table(['record', '', '', 'records/s', 'MB/s'], ring.map((r) => [`${r.recordBytes} B`, '', '', fmtInt(r.recordsPerSec), fmtInt(r.mbPerSec)])));
 
   const storage: StorageBenchRow[] = await benchStorage({ caseMs: size.storageCaseMs });

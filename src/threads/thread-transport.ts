@@ -35,7 +35,6 @@ export class ThreadTransport implements HostTransport {
   private readonly targets = new Map<string, Uint8Array>();
   private eventHandler: (m: Message) => void = () => {};
   private closed = false;
-  private waiters: (() => void)[] = [];
   readonly host: ThreadHost;
 
   private constructor(opts: ThreadHostOptions) {
@@ -74,8 +73,6 @@ export class ThreadTransport implements HostTransport {
     clearTimeout(p.timer);
     if (err) p.reject(err);
     else p.resolve(msg);
-    const w = this.waiters.shift();
-    if (w) w();
   }
 
   private failSpu(spuId: number): void {
@@ -117,40 +114,70 @@ export class ThreadTransport implements HostTransport {
 
   async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) await new Promise<void>((r) => this.waiters.push(r));
     for (;;) {
       if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
       const slot = this.host.workerOf(to);
       if (!slot || slot.exited) {
         throw new RivuletError(ErrorCode.NOT_LEADER, `replica ${to} is not running (SPU down or restarting)`, { replica: to });
       }
-      const reqId = this.nextReqId();
       const target = this.target(to);
       let writer = this.writers.get(slot.index);
       if (!writer) this.writers.set(slot.index, (writer = new RingWriter(slot.produceRing, { mode: 'backpressure' })));
       const frameBytes = produceFrameBytes(target, batch.length);
-      const remaining = () => Math.max(1, deadline - Date.now());
+      const track = (reqId: number) =>
+        acks === 0 ? Promise.resolve(undefined) : this.track(reqId, Math.max(1, deadline - Date.now()), `Produce to ${to}`, slot.spuId);
       if (frameBytes > writer.maxFrameBytes) {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
-        const ack = acks === 0 ? undefined : this.track(reqId, remaining(), `Produce to ${to}`, slot.spuId);
+        const reqId = this.nextReqId();
+        const ack = track(reqId);
         this.host.route(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
         return ack;
       }
-      let view = writer.reserve(frameBytes);
-      while (!view && !slot.exited) {
-        if (Date.now() > deadline) throw new RivuletError(ErrorCode.TIMEOUT, `produce to ${to}: no room in the produce ring for ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, TRANSPORT_LIMITS.backpressurePollMs));
-        if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
-        if (!slot.exited) view = writer.reserve(frameBytes);
-      }
-      if (!view) continue; // the worker died while we waited: look the replica up again
-      writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
-      writer.commit();
-      // The reply cannot arrive before the doorbell rings (next microtask), so tracking now is safe.
-      const ack = acks === 0 ? undefined : this.track(reqId, remaining(), `Produce to ${to}`, slot.spuId);
-      this.ring(slot.index);
-      return ack;
+      const w = writer;
+      // Reserve, fill, publish and start tracking in one synchronous step, so the ack can never
+      // arrive untracked and frames cannot interleave.
+      const place = (): Promise<Message | undefined> | null => {
+        if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) return null;
+        const view = w.reserve(frameBytes);
+        if (!view) return null;
+        const reqId = this.nextReqId();
+        writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
+        w.commit();
+        const ack = track(reqId);
+        this.ring(slot.index);
+        return ack;
+      };
+      // Frames enter a worker's ring in call order: once one waits for room, later ones queue
+      // behind it (otherwise a small later batch could overtake and reorder a partition).
+      const ack = (!this.waitingFor.has(slot.index) && place()) || (await this.placeInOrder(slot, place, deadline, timeoutMs, to));
+      if (ack) return ack;
+      // The worker died while we waited: look the replica up again.
     }
+  }
+
+  /** Per worker: the tail of the queue of produce calls waiting for room. */
+  private readonly waitingFor = new Map<number, Promise<unknown>>();
+
+  private placeInOrder<T>(
+    slot: { index: number; exited: boolean }, place: () => T | null, deadline: number, timeoutMs: number, to: string,
+  ): Promise<T | null> {
+    const prev = this.waitingFor.get(slot.index) ?? Promise.resolve();
+    const mine = prev.then(async () => {
+      for (;;) {
+        if (slot.exited) return null;
+        const placed = place();
+        if (placed) return placed;
+        if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
+        if (Date.now() > deadline) throw new RivuletError(ErrorCode.TIMEOUT, `produce to ${to}: no room to hand the batch over for ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, TRANSPORT_LIMITS.backpressurePollMs));
+      }
+    });
+    const tail = mine.then(() => undefined, () => undefined);
+    this.waitingFor.set(slot.index, tail);
+    void tail.then(() => {
+      if (this.waitingFor.get(slot.index) === tail) this.waitingFor.delete(slot.index);
+    });
+    return mine;
   }
 
   private ring(worker: number): void {
