@@ -16,7 +16,21 @@ import { Prng } from './prng.js';
 import { SimStorage } from './sim-storage.js';
 import { TraceHash } from './trace-hash.js';
 
+/** What the network does to one message (faults drawn from the seed by a fault model). */
+export interface LinkFate {
+  drop?: boolean;
+  extraDelayMs?: number;
+  duplicate?: boolean;
+  /** Deliver out of per-link FIFO order (reordering). */
+  reorder?: boolean;
+}
+
+/** Fault model hook: called once per sent message, in event order, with the sim's PRNG. */
+export type NetworkFaultModel = (from: ActorId, to: ActorId, msg: Message, prng: Prng, nowMs: number) => LinkFate;
+
 export interface SimOptions {
+  /** Network faults (loss, delay, duplication, reordering, partitions); none by default. */
+  network?: NetworkFaultModel;
   seed: number;
   behaviors: BehaviorRegistry;
   /** Network latency range per message, ms (drawn from the seed). */
@@ -89,12 +103,22 @@ export class SimHost {
   }
 
   private route(from: ActorId, to: ActorId, msg: Message): void {
+    const fate = this.opts.network?.(from, to, msg, this.prng, this.clock) ?? {};
+    if (fate.drop) {
+      this.dropped++;
+      return;
+    }
     const [lo, hi] = this.latency;
     const link = `${from}>${to}`;
-    const at = Math.max(this.clock + this.prng.int(lo, hi), this.linkClock.get(link) ?? 0);
-    this.linkClock.set(link, at);
+    const sent = this.clock + this.prng.int(lo, hi) + (fate.extraDelayMs ?? 0);
+    const at = fate.reorder ? sent : Math.max(sent, this.linkClock.get(link) ?? 0);
+    if (!fate.reorder) this.linkClock.set(link, at);
     this.events.add(at, { from, to, msg });
+    if (fate.duplicate) this.events.add(at + this.prng.int(lo, hi), { from, to, msg });
   }
+
+  /** Messages the fault model dropped. */
+  dropped = 0;
 
   /** Time of the next thing that will happen, or undefined when the world is idle. */
   private nextDue(): number | undefined {
