@@ -46,12 +46,14 @@ export interface ProduceRecord { key?: Bytes | null; value: Bytes; partition?: n
 const enc = new TextEncoder();
 export const toBytes = (b: Bytes): Uint8Array => (typeof b === 'string' ? enc.encode(b) : b);
 
+/** A validated record waiting for room (backpressure), with the receipt already handed out. */
 interface Queued {
-  key: Bytes | null | undefined;
-  value: Bytes;
-  opts: SendOptions;
-  resolve(m: RecordMetadata): void;
-  reject(e: unknown): void;
+  key: Uint8Array | null;
+  value: Uint8Array;
+  partition: number;
+  timestamp: number | undefined;
+  headers: RecordHeader[] | undefined;
+  receipt: SendReceipt;
 }
 
 export class Producer {
@@ -92,16 +94,9 @@ export class Producer {
    */
   send(key: Bytes | null | undefined, value: Bytes, opts: SendOptions = NO_OPTS): Promise<RecordMetadata> {
     if (this.closed) return Promise.reject(new RivuletError(ErrorCode.CLUSTER_CLOSED, 'producer is closed'));
-    if (this.buffered > this.opts.maxBufferedBytes || this.queueHead < this.queue.length) {
-      return new Promise((resolve, reject) => this.queue.push({ key, value, opts, resolve, reject }));
-    }
-    return this.sendNow(key, value, opts);
-  }
-
-  private sendNow(key: Bytes | null | undefined, value: Bytes, opts: SendOptions): Promise<RecordMetadata> {
     const k = key === null || key === undefined ? null : toBytes(key);
     const v = toBytes(value);
-    const recordBytes = v.length + (k?.length ?? 0);
+    const recordBytes = v.length + (k === null ? 0 : k.length);
     if (recordBytes > this.opts.maxRecordBytes) {
       return Promise.reject(new RivuletError(ErrorCode.RECORD_TOO_LARGE, `record of ${recordBytes} bytes exceeds ${this.opts.maxRecordBytes}`, { bytes: recordBytes }));
     }
@@ -110,12 +105,25 @@ export class Producer {
     if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
       return Promise.reject(new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${this.topic}' has no partition ${partition} (it has ${n})`, { partition }));
     }
+    if (this.buffered > this.opts.maxBufferedBytes || this.queueHead < this.queue.length) {
+      // Backpressure: the record waits its turn; its receipt is bound when it enters a batch.
+      const receipt = new SendReceipt(null, -1);
+      this.queue.push({ key: k, value: v, partition, timestamp: opts.timestamp, headers: opts.headers, receipt });
+      return receipt;
+    }
+    const receipt = new SendReceipt(null, -1);
+    this.append(k, v, partition, opts.timestamp, opts.headers, receipt);
+    return receipt;
+  }
+
+  /** Add one validated record to its partition's open batch and bind its receipt. */
+  private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined, receipt: SendReceipt): void {
     let builder = this.builders.get(partition);
     if (!builder) {
       builder = new BatchBuilder({ initialBytes: Math.min(this.opts.batchBytes + 1024, 1 << 20) });
       this.builders.set(partition, builder);
     }
-    if (builder.count > 0 && builder.sizeBytes + recordBytes + 64 > this.opts.batchBytes) this.seal(partition);
+    if (builder.count > 0 && builder.sizeBytes + v.length + (k === null ? 0 : k.length) + 64 > this.opts.batchBytes) this.seal(partition);
     let outcome = this.open.get(partition);
     if (!outcome) {
       outcome = new BatchOutcome(this.topic, partition);
@@ -124,12 +132,12 @@ export class Producer {
     }
     const index = builder.count;
     const before = builder.sizeBytes;
-    builder.add(k, v, opts.timestamp ?? this.clock(), opts.headers);
+    builder.add(k, v, timestamp ?? this.clock(), headers);
     this.buffered += builder.sizeBytes - before;
     outcome.count++;
+    receipt.bind(outcome, index);
     if (builder.sizeBytes >= this.opts.batchBytes) this.seal(partition);
     else this.armLinger();
-    return new SendReceipt(outcome, index);
   }
 
   /** Bytes buffered or in flight (bounded by maxBufferedBytes plus one record). */
@@ -147,9 +155,11 @@ export class Producer {
    * silently).
    */
   async flush(): Promise<void> {
-    while (this.queueHead < this.queue.length || this.open.size > 0 || this.inflight.size > 0) {
+    for (;;) {
+      this.drainQueue();
       for (const p of [...this.open.keys()]) this.seal(p);
       if (this.inflight.size > 0) await Promise.race([...this.inflight]);
+      else if (this.queueHead >= this.queue.length) break;
     }
     const err = this.unobservedFailures[0];
     this.unobservedFailures = [];
@@ -172,7 +182,7 @@ export class Producer {
     while (this.queueHead < this.queue.length && this.buffered <= this.opts.maxBufferedBytes) {
       const q = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as never;
-      this.sendNow(q.key, q.value, q.opts).then(q.resolve, q.reject);
+      this.append(q.key, q.value, q.partition, q.timestamp, q.headers, q.receipt);
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];

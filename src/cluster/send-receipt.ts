@@ -50,20 +50,36 @@ export class BatchOutcome {
 
 export class SendReceipt implements Promise<RecordMetadata> {
   private promise: Promise<RecordMetadata> | undefined;
+  /** Waiting for bind() (the record was queued behind backpressure). */
+  private onBind: (() => void)[] | null = null;
   readonly [Symbol.toStringTag] = 'SendReceipt';
 
-  constructor(private readonly batch: BatchOutcome, private readonly index: number) {}
+  /** `batch` null: the record waits in the producer's queue; bind() places it later. */
+  constructor(private batch: BatchOutcome | null, private index: number) {}
+
+  /** The queued record entered `batch` at `index`. */
+  bind(batch: BatchOutcome, index: number): void {
+    this.batch = batch;
+    this.index = index;
+    const w = this.onBind;
+    this.onBind = null;
+    if (w) for (const f of w) f();
+  }
 
   private settled(): Promise<RecordMetadata> {
     if (!this.promise) {
-      const b = this.batch;
-      b.observed++;
-      this.promise = new Promise((resolve, reject) =>
-        b.whenSettled(() => {
-          if (b.error) reject(b.error);
-          else resolve({ topic: b.topic, partition: b.partition, offset: b.base! < 0 ? -1 : b.base! + this.index });
-        }),
-      );
+      this.promise = new Promise((resolve, reject) => {
+        const follow = () => {
+          const b = this.batch!;
+          b.observed++;
+          b.whenSettled(() => {
+            if (b.error) reject(b.error);
+            else resolve({ topic: b.topic, partition: b.partition, offset: b.base! < 0 ? -1 : b.base! + this.index });
+          });
+        };
+        if (this.batch) follow();
+        else (this.onBind ??= []).push(follow);
+      });
     }
     return this.promise;
   }
