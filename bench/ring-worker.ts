@@ -17,7 +17,7 @@ export interface RingBenchWorkerData {
   records: number;
 }
 
-const MAX_WAIT_MS = 10_000;
+const MAX_WAIT_MS = 30_000;
 
 function runWriter(d: RingBenchWorkerData, go: () => void): void {
   const writer = new RingWriter(d.sab, { mode: 'backpressure' });
@@ -26,8 +26,10 @@ function runWriter(d: RingBenchWorkerData, go: () => void): void {
   go();
   for (let i = 0; i < d.records; i++) {
     payload[0] = i & 0xff;
-    // Spin while the reader has not released room yet (the bench owns both cores).
-    while (writer.write(payload) < 0);
+    while (writer.write(payload) < 0) {
+      // Full: wait for the reader's release() (polls briefly, then sleeps).
+      if (!writer.waitForSpace(payload.length, MAX_WAIT_MS)) throw new Error(`bare ring writer: no room for ${MAX_WAIT_MS} ms`);
+    }
   }
   writer.close();
 }
@@ -41,7 +43,8 @@ function runReader(d: RingBenchWorkerData, go: () => void): { frames: number; ch
     const frame = reader.next();
     if (frame === null) {
       reader.release();
-      if (!reader.waitForData(MAX_WAIT_MS) || reader.closed) break;
+      if (!reader.waitForData(MAX_WAIT_MS)) throw new Error(`bare ring reader: no data for ${MAX_WAIT_MS} ms`);
+      if (reader.closed) break;
       continue;
     }
     const n = frame.length;

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     // Produce: fire every send() without awaiting it, then flush once.
     const producer = await cluster.producer(TOPIC, { acks: 1 });
     const keys: string[] = [];
-    const sends: Promise<{ partition: number; offset: number }>[] = [];
+    const sends: PromiseLike<{ partition: number; offset: number }>[] = [];
     let payloadBytes = 0;
     const produceStart = performance.now();
     for (let i = 0; i < RECORDS; i++) {
@@ -62,9 +62,9 @@ async function main(): Promise<void> {
       payloadBytes += key.length + value.length;
       sends.push(producer.send(key, value));
     }
-    await producer.flush();
-    const acks = await Promise.all(sends);
+    await producer.flush(); // every record is acknowledged (or flush throws)
     const produceMs = performance.now() - produceStart;
+    const acks = await Promise.all(sends); // each send's { partition, offset }
     console.log(`produced ${fmtInt(RECORDS)} records (${fmtBytes(payloadBytes)}) in ${(produceMs / 1000).toFixed(2)} s: ${rate(RECORDS, payloadBytes, produceMs)}`);
 
     // Where each record went, to check the read-back against it.

@@ -11,13 +11,17 @@
  *   line 1   64  head      [hi1, lo, hi2]               writer           every commit
  *   line 2  128  tail      [hi1, lo, hi2]               writer           before overwriting frames
  *   line 3  192  released  [lo]                         the consumer     release() (backpressure)
- *   line 4  256  notify    sequence word for waiting    writer/close     only when waiters != 0
- *   line 5  320  waiters   readers blocked in wait      readers          around Atomics.wait
+ *   line 4  256  notify    sequence word for waiting    writer/close     when it clears `waiters`
+ *   line 5  320  waiters   flag: a reader may sleep     readers / writer set before waiting / cleared
+ *                                                                        by the commit that wakes
  *   line 6  384  counter 0 BASE   (BigInt64)            log              setCounter
  *   line 7  448  counter 1 HW     (BigInt64)
  *   line 8  512  counter 2 LEO    (BigInt64)
  *   line 9  576  counter 3 spare  (BigInt64)
- *   640..1023    reserved (zero)
+ *   line 10 640  spaceNotify  sequence word          consumer         when it clears spaceWaiters
+ *   line 11 704  spaceWaiters flag: the writer may   writer / consumer set before waiting for room /
+ *                sleep for room                                       cleared by the release that wakes
+ *   768..1023    reserved (zero)
  *   1024         data region, capacityBytes
  *
  * Every hot word sits alone at the start of its own 64-byte line (words 64 B apart never share a
@@ -73,7 +77,9 @@ export const RingLimits = {
   maxPosition: 2 ** 53 - 2 ** 32,
   /** The writer frees up to this many bytes beyond what a write needs, so tail stores are rare. */
   maxTailSlackBytes: 64 * 1024,
-  /** Waits are bounded: longest timeout accepted by waitForData / waitForDataAsync. */
+  /** waitForData / waitForSpace poll this many times before sleeping (sleeping costs microseconds). */
+  waitSpinPolls: 256,
+  /** Waits are bounded: longest timeout accepted by the wait methods. */
   maxWaitMs: 2 ** 31 - 1,
   /** Lamport-read retries before declaring the header broken (a retry needs a 2^32 carry). */
   maxPositionReadRetries: 1_000_000,
@@ -99,6 +105,8 @@ export const HeaderByte = {
   notify: 256,
   waiters: 320,
   counters: 384, // counter i at counters + 64 * i, BigInt64
+  spaceNotify: 640,
+  spaceWaiters: 704,
 } as const;
 
 /** Int32 indices of header words. */
@@ -114,12 +122,15 @@ export const HeaderWord = {
   released: HeaderByte.released >> 2,
   notify: HeaderByte.notify >> 2,
   waiters: HeaderByte.waiters >> 2,
+  spaceNotify: HeaderByte.spaceNotify >> 2,
+  spaceWaiters: HeaderByte.spaceWaiters >> 2,
 } as const;
 
 /** Word offsets inside a [hi1, lo, hi2] position triple. */
-const POS_HI1 = 0;
-const POS_LO = 1;
-const POS_HI2 = 2;
+export const PositionWord = { hi1: 0, lo: 1, hi2: 2 } as const;
+const POS_HI1 = PositionWord.hi1;
+const POS_LO = PositionWord.lo;
+const POS_HI2 = PositionWord.hi2;
 
 export function align8(bytes: number): number {
   return (bytes + 7) & ~7;
@@ -142,7 +153,7 @@ export function tailSlackBytes(capacityBytes: number): number {
 
 /** Index of counter i in a BigInt64Array over the whole buffer. */
 export function counterIndex(i: number): number {
-  assert(Number.isInteger(i) && i >= 0 && i < RingLimits.counterCount, `ring counter index ${i} out of 0..3`);
+  if (!(Number.isInteger(i) && i >= 0 && i < RingLimits.counterCount)) assert(false, `ring counter index ${i} out of 0..3`);
   return (HeaderByte.counters + 64 * i) >> 3;
 }
 

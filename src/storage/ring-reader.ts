@@ -14,8 +14,9 @@
  * - release() (backpressure mode) publishes "everything before my position may be reused". Exactly
  *   one reader per ring (the consumer) may call it; released is monotonic. The consumer skips tail
  *   checks for frames at or above what it released: the writer cannot overwrite them.
- * - Waiting: waiters is incremented before re-checking for data and sleeping on the notify word; the
- *   writer, after publishing, notifies only when waiters != 0 (seq-cst makes the race benign).
+ * - Waiting: read the notify word, raise the waiters flag, re-check for data, sleep on the notify
+ *   word; the writer, after publishing, wakes only when the flag is raised (see ring-wait.ts).
+ *   release() wakes a writer waiting for room the same way.
  */
 import { assert } from './errors.js';
 import {
@@ -29,11 +30,7 @@ import {
   loadPosition,
   readGeometry,
 } from './ring-layout.js';
-
-type WaitAsyncResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
-const waitAsync = (Atomics as unknown as {
-  waitAsync: (a: Int32Array, index: number, value: number, timeoutMs: number) => WaitAsyncResult;
-}).waitAsync;
+import { blockUntil, waitUntil, wakeWaiters } from './ring-wait.js';
 
 export class RingReader {
   readonly capacityBytes: number;
@@ -44,6 +41,7 @@ export class RingReader {
   private readonly b64: BigInt64Array;
   private readonly mask: number;
   private readonly fence = new Int32Array(new SharedArrayBuffer(4));
+  private readonly readyFn = (): boolean => this.ready();
 
   private pos = 0; // logical position of the next frame to read
   private offset = 0; // pos mod capacity
@@ -98,7 +96,7 @@ export class RingReader {
       Number.isSafeInteger(position) && position >= 0 && position % RingLimits.frameAlignBytes === 0,
       `ring seek position must be a non-negative multiple of 8, got ${position}`,
     );
-    assert(position <= this.head, `ring seek position ${position} is beyond the head`);
+    if (position > this.head) assert(false, `ring seek position ${position} is beyond the head`);
     this.moveTo(position);
   }
 
@@ -115,10 +113,9 @@ export class RingReader {
         const stamp = i32[wordIndex + 1];
         if (!this.intact(p)) return this.lap();
         const n = word - 1;
-        assert(
-          n <= this.maxFrameBytes && offset + RingLimits.frameHeaderBytes + n <= this.capacityBytes && stamp === (p | 0),
-          `ring frame at position ${p} is corrupt (not a frame boundary?)`,
-        );
+        if (n > this.maxFrameBytes || offset + RingLimits.frameHeaderBytes + n > this.capacityBytes || stamp !== (p | 0)) {
+          assert(false, `ring frame at position ${p} is corrupt (not a frame boundary?)`);
+        }
         const size = RingLimits.frameHeaderBytes + align8(n);
         this.lastPos = p;
         this.pos = p + size;
@@ -127,7 +124,7 @@ export class RingReader {
       }
       if (!this.intact(p)) return this.lap();
       if (word === 0) return null;
-      assert(-word === this.capacityBytes - offset, `ring padding frame at position ${p} is corrupt`);
+      if (-word !== this.capacityBytes - offset) assert(false, `ring padding frame at position ${p} is corrupt`);
       this.pos = p - word;
       this.offset = 0;
     }
@@ -143,7 +140,7 @@ export class RingReader {
     return loadPosition(this.i32, HeaderWord.tail) <= p;
   }
 
-  /** Backpressure mode: everything before position may be reused. A no-op in overwrite mode. */
+  /** Backpressure mode: everything before position may be reused (wakes a writer waiting for room). No-op in overwrite mode. */
   release(): void {
     if (Atomics.load(this.i32, HeaderWord.mode) !== RingModeCode.backpressure) return;
     if (this.releasedByMe < 0) this.releasedByMe = this.loadReleased();
@@ -151,6 +148,7 @@ export class RingReader {
     if (this.pos > this.releasedByMe) {
       Atomics.store(this.i32, HeaderWord.released, this.pos | 0);
       this.releasedByMe = this.pos;
+      wakeWaiters(this.i32, HeaderWord.spaceNotify, HeaderWord.spaceWaiters);
     }
   }
 
@@ -158,48 +156,17 @@ export class RingReader {
     return Number(Atomics.load(this.b64, counterIndex(i)));
   }
 
-  /** Blocks (Atomics.wait — workers) until a frame, lapping or close; false on timeout. */
+  /**
+   * Blocks (Atomics.wait — workers) until a frame, lapping or close; false once timeoutMs passed.
+   * Polls briefly first (a busy writer publishes every ~100 ns; sleeping costs microseconds).
+   */
   waitForData(timeoutMs: number): boolean {
-    checkTimeout(timeoutMs);
-    if (this.ready()) return true;
-    const i32 = this.i32;
-    Atomics.add(i32, HeaderWord.waiters, 1);
-    try {
-      const seq = Atomics.load(i32, HeaderWord.notify);
-      if (this.ready()) return true;
-      Atomics.wait(i32, HeaderWord.notify, seq, timeoutMs);
-    } finally {
-      Atomics.sub(i32, HeaderWord.waiters, 1);
-    }
-    return this.ready();
+    return blockUntil(this.i32, HeaderWord.notify, HeaderWord.waiters, timeoutMs, this.readyFn);
   }
 
-  /** As waitForData, without blocking the thread (Atomics.waitAsync — main thread). */
+  /** As waitForData, without blocking the thread (Atomics.waitAsync — main thread; no polling). */
   waitForDataAsync(timeoutMs: number): Promise<boolean> {
-    checkTimeout(timeoutMs);
-    if (this.ready()) return Promise.resolve(true);
-    const i32 = this.i32;
-    Atomics.add(i32, HeaderWord.waiters, 1);
-    const seq = Atomics.load(i32, HeaderWord.notify);
-    if (this.ready()) {
-      Atomics.sub(i32, HeaderWord.waiters, 1);
-      return Promise.resolve(true);
-    }
-    const result = waitAsync(i32, HeaderWord.notify, seq, timeoutMs);
-    if (!result.async) {
-      Atomics.sub(i32, HeaderWord.waiters, 1);
-      return Promise.resolve(this.ready());
-    }
-    return result.value.then(
-      () => {
-        Atomics.sub(i32, HeaderWord.waiters, 1);
-        return this.ready();
-      },
-      (err: unknown) => {
-        Atomics.sub(i32, HeaderWord.waiters, 1);
-        throw err;
-      },
-    );
+    return waitUntil(this.i32, HeaderWord.notify, HeaderWord.waiters, timeoutMs, this.readyFn);
   }
 
   /** Something for the caller to do: a frame at the position, lapping, or a close. */
@@ -236,9 +203,3 @@ export class RingReader {
   }
 }
 
-function checkTimeout(timeoutMs: number): void {
-  assert(
-    timeoutMs >= 0 && timeoutMs <= RingLimits.maxWaitMs,
-    `ring wait timeout must be 0..${RingLimits.maxWaitMs} ms, got ${timeoutMs}`,
-  );
-}

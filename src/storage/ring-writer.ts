@@ -12,12 +12,16 @@
  *   that does not fit is refused (-1 / null) and changes nothing.
  * - 'overwrite': the writer never waits; it frees the oldest frames (plus a little slack, see
  *   tailSlackBytes) as needed.
- * - Atomics.notify runs only when the waiters word is non-zero; the hot path costs one load.
+ * - Waking: the hot path costs one Atomics.load of the waiters flag; when a reader set it, the
+ *   commit clears it (Atomics.exchange), bumps the notify word and notifies — one wake per sleep,
+ *   not one per frame (ring-wait.ts). waitForSpace is the mirror image,
+ *   woken by the consumer's release().
  */
 import { RecordTooLargeError, assert } from './errors.js';
 import {
   HEADER_BYTES,
   HeaderWord,
+  PositionWord,
   RingLimits,
   RingModeCode,
   TWO_POW_32,
@@ -30,6 +34,7 @@ import {
   tailSlackBytes,
   type RingMode,
 } from './ring-layout.js';
+import { blockUntil, waitUntil, wakeWaiters } from './ring-wait.js';
 
 const NO_RESERVATION = -1;
 
@@ -140,15 +145,15 @@ export class RingWriter {
       storePosition(i32, HeaderWord.head, this.headPos, previous);
       this.nextCarry += TWO_POW_32;
     } else {
-      Atomics.store(i32, HeaderWord.head + 1, this.headPos | 0);
+      Atomics.store(i32, HeaderWord.head + PositionWord.lo, this.headPos | 0);
     }
     this.pendingBytes = NO_RESERVATION;
-    if (Atomics.load(i32, HeaderWord.waiters) !== 0) this.wake();
+    wakeWaiters(i32, HeaderWord.notify, HeaderWord.waiters);
     return framePos;
   }
 
   setCounter(i: number, value: number): void {
-    assert(Number.isSafeInteger(value), `ring counter value must be a safe integer, got ${value}`);
+    if (!Number.isSafeInteger(value)) assert(false, `ring counter value must be a safe integer, got ${value}`);
     Atomics.store(this.b64, counterIndex(i), BigInt(value));
   }
 
@@ -162,12 +167,33 @@ export class RingWriter {
     if (this.closedFlag) return;
     this.closedFlag = true;
     Atomics.store(this.i32, HeaderWord.closed, 1);
-    this.wake();
-  }
-
-  private wake(): void {
+    Atomics.store(this.i32, HeaderWord.waiters, 0);
     Atomics.add(this.i32, HeaderWord.notify, 1);
     Atomics.notify(this.i32, HeaderWord.notify);
+  }
+
+  /** True if a frame of payloadBytes fits now (always in overwrite mode). Changes nothing. */
+  fits(payloadBytes: number): boolean {
+    if (!this.backpressure) return true;
+    const size = RingLimits.frameHeaderBytes + align8(payloadBytes);
+    const pad = this.headOffset + size > this.capacityBytes ? this.capacityBytes - this.headOffset : 0;
+    const limit = this.headPos + pad + size + RingLimits.frameHeaderBytes - this.capacityBytes;
+    if (limit <= this.tailPos || limit <= this.releasedCache) return true;
+    this.releasedCache = this.loadReleased();
+    return limit <= this.releasedCache;
+  }
+
+  /**
+   * Backpressure mode: blocks (Atomics.wait — workers) until a frame of payloadBytes fits, woken by
+   * the consumer's release(); false once timeoutMs passed. Polls briefly before sleeping.
+   */
+  waitForSpace(payloadBytes: number, timeoutMs: number): boolean {
+    return blockUntil(this.i32, HeaderWord.spaceNotify, HeaderWord.spaceWaiters, timeoutMs, () => this.fits(payloadBytes));
+  }
+
+  /** As waitForSpace, without blocking the thread (Atomics.waitAsync — main thread). */
+  waitForSpaceAsync(payloadBytes: number, timeoutMs: number): Promise<boolean> {
+    return waitUntil(this.i32, HeaderWord.spaceNotify, HeaderWord.spaceWaiters, timeoutMs, () => this.fits(payloadBytes));
   }
 
   /**
@@ -177,7 +203,7 @@ export class RingWriter {
   private claim(n: number): number {
     assert(this.pendingBytes === NO_RESERVATION, 'ring reserve()/write() while a reservation is pending');
     assert(!this.closedFlag, 'ring write after close()');
-    assert(Number.isInteger(n) && n >= 0, `ring payload size must be a non-negative integer, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 0)) assert(false, `ring payload size must be a non-negative integer, got ${n}`);
     if (n > this.maxFrameBytes) {
       throw new RecordTooLargeError(`frame of ${n} bytes exceeds the ring's maxFrameBytes ${this.maxFrameBytes}`, {
         bytes: n,

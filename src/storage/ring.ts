@@ -4,6 +4,7 @@
  *   ring-layout.ts  header/frame layout (drawn there), createRing, position protocol
  *   ring-writer.ts  RingWriter ('overwrite' log-tail ring / 'backpressure' produce ring)
  *   ring-reader.ts  RingReader (next / stillValid / release / waitForData[Async])
+ *   ring-wait.ts    wait/wake protocol (waitForData, waitForSpace)
  *
  * Positions are monotonic logical byte positions (JS numbers, exact up to 2^53 - 2^32); they stay
  * correct past 2^32 (64-bit values published as [hi, lo, hi] int32 triples, see ring-layout.ts).

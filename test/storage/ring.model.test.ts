@@ -300,6 +300,30 @@ describe('ring unit behaviour', () => {
     expect(r.closed).toBe(true);
   });
 
+  it('a backpressure writer waits for room until the consumer releases', async () => {
+    const sab = createRing(1024, { maxFrameBytes: 200 });
+    const w = new RingWriter(sab, { mode: 'backpressure' });
+    const r = new RingReader(sab);
+    let written = 0;
+    while (w.write(new Uint8Array(200)) >= 0) written++;
+    expect(written).toBe(4); // 4 × 208 + 8 <= 1024; a fifth frame would need 1048
+    expect(w.fits(200)).toBe(false);
+    expect(w.fits(176)).toBe(true); // 832 + 184 + 8 = 1024: exactly fits
+    expect(w.fits(177)).toBe(false);
+    expect(w.waitForSpace(200, 0)).toBe(false);
+    expect(await w.waitForSpaceAsync(200, 5)).toBe(false);
+    r.next();
+    r.next(); // the next 200-byte frame needs padding to the end (192) + 208 + 8: two frames' room
+    expect(w.fits(200)).toBe(false); // read but not released
+    const pending = w.waitForSpaceAsync(200, 20_000);
+    setImmediate(() => r.release());
+    expect(await pending).toBe(true);
+    expect(w.waitForSpace(200, 0)).toBe(true);
+    expect(w.write(new Uint8Array(200))).toBeGreaterThan(0);
+    expect(() => w.waitForSpace(1, -1)).toThrow(/timeout/);
+    expect(new RingWriter(createRing(1024), { mode: 'overwrite' }).fits(256)).toBe(true);
+  });
+
   it('readers start at oldest, head or a position; seek is checked', () => {
     const sab = createRing(1024, { initialPosition: 2 ** 32 - 16 });
     const w = new RingWriter(sab, { mode: 'overwrite' });
