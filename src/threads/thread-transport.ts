@@ -23,7 +23,7 @@ interface Pending {
   spuId: number | undefined;
 }
 
-export const TRANSPORT_LIMITS = { maxInFlight: 4096, backpressurePollMs: 1 } as const;
+export const TRANSPORT_LIMITS = { maxInFlight: 4096, spaceWaitSliceMs: 5 } as const;
 
 export class ThreadTransport implements HostTransport {
   readonly clientId = 'client:main';
@@ -34,6 +34,8 @@ export class ThreadTransport implements HostTransport {
   private readonly doorbells = new Set<number>();
   private readonly targets = new Map<string, Uint8Array>();
   private eventHandler: (m: Message) => void = () => {};
+  /** Produce calls waiting for the in-flight count to drop. */
+  private settleWaiters: (() => void)[] = [];
   private closed = false;
   readonly host: ThreadHost;
 
@@ -73,6 +75,7 @@ export class ThreadTransport implements HostTransport {
     clearTimeout(p.timer);
     if (err) p.reject(err);
     else p.resolve(msg);
+    if (this.settleWaiters.length > 0) for (const w of this.settleWaiters.splice(0)) w();
   }
 
   private failSpu(spuId: number): void {
@@ -136,7 +139,9 @@ export class ThreadTransport implements HostTransport {
       const w = writer;
       // Reserve, fill, publish and start tracking in one synchronous step, so the ack can never
       // arrive untracked and frames cannot interleave.
-      const place = (): Promise<Message | undefined> | null => {
+      // (Returns a box: a bare promise returned from a .then callback would be adopted, making the
+      // queue wait for this frame's ack instead of its placement.)
+      const place = (): { ack: Promise<Message | undefined> } | null => {
         if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) return null;
         const view = w.reserve(frameBytes);
         if (!view) return null;
@@ -145,12 +150,13 @@ export class ThreadTransport implements HostTransport {
         w.commit();
         const ack = track(reqId);
         this.ring(slot.index);
-        return ack;
+        return { ack };
       };
       // Frames enter a worker's ring in call order: once one waits for room, later ones queue
       // behind it (otherwise a small later batch could overtake and reorder a partition).
-      const ack = (!this.waitingFor.has(slot.index) && place()) || (await this.placeInOrder(slot, place, deadline, timeoutMs, to));
-      if (ack) return ack;
+      const placed =
+        (!this.waitingFor.has(slot.index) && place()) || (await this.placeInOrder(slot, w, frameBytes, place, deadline, timeoutMs, to));
+      if (placed) return placed.ack;
       // The worker died while we waited: look the replica up again.
     }
   }
@@ -159,7 +165,8 @@ export class ThreadTransport implements HostTransport {
   private readonly waitingFor = new Map<number, Promise<unknown>>();
 
   private placeInOrder<T>(
-    slot: { index: number; exited: boolean }, place: () => T | null, deadline: number, timeoutMs: number, to: string,
+    slot: { index: number; exited: boolean }, writer: RingWriter, frameBytes: number, place: () => T | null,
+    deadline: number, timeoutMs: number, to: string,
   ): Promise<T | null> {
     const prev = this.waitingFor.get(slot.index) ?? Promise.resolve();
     const mine = prev.then(async () => {
@@ -169,7 +176,10 @@ export class ThreadTransport implements HostTransport {
         if (placed) return placed;
         if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
         if (Date.now() > deadline) throw new RivuletError(ErrorCode.TIMEOUT, `produce to ${to}: no room to hand the batch over for ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, TRANSPORT_LIMITS.backpressurePollMs));
+        if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) await new Promise<void>((r) => this.settleWaiters.push(r));
+        // Woken by the worker's release(); wait for a quarter of the ring (hysteresis), not one
+        // frame, so a full ring does not turn into one wake-up per frame.
+        else await writer.waitForSpaceAsync(Math.max(frameBytes, Math.min(writer.maxFrameBytes, writer.capacityBytes >> 2)), TRANSPORT_LIMITS.spaceWaitSliceMs);
       }
     });
     const tail = mine.then(() => undefined, () => undefined);
