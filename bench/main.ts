@@ -223,7 +223,7 @@ async function main(): Promise<void> {
 
   const storage: StorageBenchRow[] = await benchStorage({ caseMs: size.storageCaseMs });
   console.log('\nstorage: PartitionLog append / read (pre-built batches)');
-  console.log(table(['mode', 'record', '', 'append rec/s', 'append MB/s', 'read rec/s', 'read MB/s'], storage.map((s) => [
+  console.log(table(['mode', 'record', '', 'append rec/s', 'append MB/s', 'read+decode rec/s', 'read MB/s'], storage.map((s) => [
     s.mode, `${s.recordBytes} B`, '', fmtInt(s.appendRecordsPerSec), fmtInt(s.appendMbPerSec), fmtInt(s.readRecordsPerSec), fmtInt(s.readMbPerSec),
   ])));
 
