@@ -4,17 +4,21 @@
  * the virtual clock. Fault hooks (fill/free storage) act on the budgets.
  */
 import type { StorageProvider } from '../runtime/actor.js';
-import { PartitionLog, StorageBudget, type LogConfig } from '../storage/index.js';
+import { PartitionLog, type StorageBudget, type LogConfig } from '../storage/index.js';
+import { MemoryStateStore, SpuBudgets } from '../runtime/host-state.js';
 
 export class SimStorage implements StorageProvider {
   private readonly logs = new Map<string, PartitionLog>();
-  private readonly budgets = new Map<number, StorageBudget>();
-  private readonly states = new Map<string, string>();
+
+  private readonly budgets: SpuBudgets;
+  private readonly states = new MemoryStateStore();
 
   constructor(
     private readonly now: () => number,
-    private readonly storageBytes: number = Infinity,
-  ) {}
+    storageBytes: number = Infinity,
+  ) {
+    this.budgets = new SpuBudgets(storageBytes);
+  }
 
   private key(spuId: number, topic: string, partition: number): string {
     return `${spuId}/${topic}-${partition}`;
@@ -39,20 +43,14 @@ export class SimStorage implements StorageProvider {
   }
 
   budget(spuId: number): StorageBudget {
-    let b = this.budgets.get(spuId);
-    if (!b) {
-      b = new StorageBudget(this.storageBytes);
-      this.budgets.set(spuId, b);
-    }
-    return b;
+    return this.budgets.get(spuId);
   }
 
   loadState(name: string): unknown {
-    const s = this.states.get(name);
-    return s === undefined ? undefined : JSON.parse(s);
+    return this.states.load(name);
   }
 
   saveState(name: string, value: unknown): void {
-    this.states.set(name, JSON.stringify(value));
+    this.states.save(name, value);
   }
 }

@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { StorageProvider } from '../runtime/actor.js';
 import { StorageBudget, type PartitionLog } from '../storage/index.js';
 import { assert } from '../storage/errors.js';
+import { MemoryStateStore } from '../runtime/host-state.js';
 
 export class MainStorage implements StorageProvider {
-  private readonly states = new Map<string, string>();
+  private readonly memory = new MemoryStateStore();
 
   constructor(private readonly home?: string) {}
 
@@ -27,10 +28,7 @@ export class MainStorage implements StorageProvider {
   }
 
   loadState(name: string): unknown {
-    if (!this.home) {
-      const s = this.states.get(name);
-      return s === undefined ? undefined : JSON.parse(s);
-    }
+    if (!this.home) return this.memory.load(name);
     try {
       return JSON.parse(fs.readFileSync(this.file(name), 'utf8'));
     } catch (err) {
@@ -40,11 +38,11 @@ export class MainStorage implements StorageProvider {
   }
 
   saveState(name: string, value: unknown): void {
-    const text = JSON.stringify(value);
     if (!this.home) {
-      this.states.set(name, text);
+      this.memory.save(name, value);
       return;
     }
+    const text = JSON.stringify(value);
     const file = this.file(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp`;

@@ -8,18 +8,16 @@
  * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas; 'replica' — one worker
  * for the SPU actor plus one per replica actor. Actors cannot tell them apart.
  */
-import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import pino from 'pino';
 import type { ActorId, ActorLogger, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
 import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import type { ClusterPlan } from '../runtime/transport.js';
-import { createRing } from '../storage/index.js';
 import { CoreDriver } from './core-driver.js';
-import { ControlRpc } from './control-rpc.js';
-import type { Envelope, WorkerInit } from './envelope.js';
+import type { Envelope } from './envelope.js';
 import { MainStorage } from './main-storage.js';
-import { compiledSibling } from './worker-path.js';
+import { launchWorker, type WorkerSlot } from './worker-slot.js';
 
 export type Placement = 'spu' | 'replica';
 
@@ -35,17 +33,6 @@ export interface ThreadHostOptions {
   maxWorkers: number;
 }
 
-interface WorkerSlot {
-  index: number;
-  spuId: number;
-  worker: Worker;
-  control: ControlRpc;
-  produceRing: SharedArrayBuffer;
-  ports: Map<number, MessagePort>;
-  actors: Set<ActorId>;
-  ready: Promise<void>;
-  exited: boolean;
-}
 
 export interface ThreadHostEvents {
   clientMessage(to: ActorId, msg: Message): void;
@@ -55,7 +42,6 @@ export interface ThreadHostEvents {
   spuRestarted(spuId: number): void;
 }
 
-const WORKER_SCRIPT = compiledSibling(import.meta.url, 'worker-main.js');
 const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
 
 export class ThreadHost {
@@ -159,31 +145,9 @@ export class ThreadHost {
       throw new Error(`refusing to start more than ${this.opts.maxWorkers} workers (placement '${this.opts.placement}')`);
     }
     const index = this.nextWorkerIndex++;
-    const control = new MessageChannel();
-    const init: WorkerInit = {
-      workerIndex: index,
-      spuIds: [spuId],
-      storage: this.opts.storage,
-      heartbeatMs: this.opts.heartbeatMs,
-      control: control.port2,
-    };
-    const worker = new Worker(WORKER_SCRIPT, {
-      workerData: init,
-      transferList: [control.port2],
-      env: { ...process.env, RIVULET_LOG_LEVEL: this.opts.logLevel ?? 'silent' },
-    });
-    const produceRing = createRing(this.opts.produceRingBytes);
-    const slot: WorkerSlot = {
-      index, spuId, worker, control: new ControlRpc(control.port1, index), produceRing,
-      ports: new Map(), actors: new Set(), exited: false,
-      ready: new Promise((resolve, reject) => {
-        worker.once('online', () => resolve());
-        worker.once('error', reject);
-      }),
-    };
-    slot.ready.catch(() => {});
+    const slot = launchWorker(index, spuId, this.opts);
+    const worker = slot.worker;
     this.workers.set(index, slot);
-    worker.postMessage({ k: 'prodRing', sab: produceRing } satisfies Envelope);
     // Full mesh of direct channels with every live worker.
     for (const other of this.workers.values()) {
       if (other === slot || other.exited) continue;

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StorageProvider } from '../runtime/actor.js';
-import { PartitionLog, StorageBudget, RingWriter, RingCounter, createRing, type LogConfig, type TailSink } from '../storage/index.js';
+import { PartitionLog, RingWriter, RingCounter, createRing, type StorageBudget, type LogConfig, type TailSink } from '../storage/index.js';
+import { MemoryStateStore, SpuBudgets } from '../runtime/host-state.js';
 
 export interface ThreadStorageOptions {
   mode: 'memory' | 'disk';
@@ -36,10 +37,13 @@ class RingSink implements TailSink {
 
 export class ThreadStorage implements StorageProvider {
   private readonly logs = new Map<string, PartitionLog>();
-  private readonly budgets = new Map<number, StorageBudget>();
-  private readonly states = new Map<string, string>();
 
-  constructor(private readonly opts: ThreadStorageOptions) {}
+  private readonly budgets: SpuBudgets;
+  private readonly states = new MemoryStateStore();
+
+  constructor(private readonly opts: ThreadStorageOptions) {
+    this.budgets = new SpuBudgets(opts.storageBytes);
+  }
 
   private dir(spuId: number, topic: string, partition: number): string {
     return path.join(this.opts.home!, `spu-${spuId}`, `${topic}-${partition}`);
@@ -74,21 +78,15 @@ export class ThreadStorage implements StorageProvider {
   }
 
   budget(spuId: number): StorageBudget {
-    let b = this.budgets.get(spuId);
-    if (!b) {
-      b = new StorageBudget(this.opts.storageBytes);
-      this.budgets.set(spuId, b);
-    }
-    return b;
+    return this.budgets.get(spuId);
   }
 
   loadState(name: string): unknown {
-    const s = this.states.get(name);
-    return s === undefined ? undefined : JSON.parse(s);
+    return this.states.load(name);
   }
 
   saveState(name: string, value: unknown): void {
-    this.states.set(name, JSON.stringify(value));
+    this.states.save(name, value);
   }
 
   closeAll(): void {
