@@ -61,3 +61,29 @@ describe('worker crash mid-stream (disk mode)', () => {
     }
   });
 });
+
+describe('file descriptors of a crashed worker', () => {
+  // Node closes the fds a worker thread opened when it exits; this guards that crash/restart
+  // loops of disk-mode SPUs stay leak-free (nothing else in the host may hold them).
+  it('do not accumulate over crash/restart loops', async () => {
+    const home = tempDir();
+    const cluster = await Cluster.start({ spus: 1, home, heartbeatMs: 50, spuTimeoutMs: 500 });
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    try {
+      await cluster.admin.createTopic('fds', { partitions: 8 });
+      const producer = await cluster.producer('fds', { acks: 1 });
+      for (let p = 0; p < 8; p++) await producer.send(null, 'x', { partition: p });
+      const before = openFds();
+      for (let round = 0; round < 3; round++) {
+        await cluster.faults.killWorker(1);
+        await eventually(async () => (await cluster.admin.listPartitions()).every((p) => p.resolution === 'Online' && p.leo >= 1 + round), 10_000, 'back online');
+        for (let p = 0; p < 8; p++) await producer.send(null, 'y', { partition: p });
+      }
+      // A leak would leave ≥ 8 segment fds behind per crash.
+      expect(openFds()).toBeLessThan(before + 8);
+    } finally {
+      await cluster.shutdown();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
