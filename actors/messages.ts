@@ -101,6 +101,10 @@ export interface ReplicaAssign {
 }
 export interface ReplicaRemove { type: 'ReplicaRemove'; topic: string; partition: number }
 
+// ---- SC ↔ replica: fresh reports for listings (actors/sc/report-sync.ts) ----------------------
+export interface ReportRequest { type: 'ReportRequest'; token: number; replyTo: string }
+export interface ReportReply { type: 'ReportReply'; token: number; report: ReplicaReport }
+
 // ---- replica ↔ SPU -------------------------------------------------------------------------
 export interface ReplicaStatus { type: 'ReplicaStatus'; report: ReplicaReport }
 

@@ -14,7 +14,7 @@
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
 import type { PartitionLog } from '../../src/storage/index.js';
-import type { Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaReport, TopicConfig } from '../messages.js';
+import type { ReportRequest, Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaReport, TopicConfig } from '../messages.js';
 
 export interface ReplicaArgs {
   spuId: number;
@@ -170,6 +170,11 @@ export function createReplica(rawArgs: unknown): Actor {
           log.checkpoint();
           if (log.base !== baseBefore || outOfSpace !== spaceBefore) statusChanged(ctx);
           ctx.schedule(REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
+          return;
+        }
+        case 'ReportRequest': {
+          const rq = msg as ReportRequest;
+          ctx.send(rq.replyTo, { type: 'ReportReply', token: rq.token, report: report() } as Message);
           return;
         }
         case 'FlushStatus':

@@ -12,12 +12,13 @@
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
 import {
-  Resolution, spuActorId, type AdminRequest, type PartitionInfo, type ReplicaAssign, type ReplicaReport,
+  Resolution, spuActorId, replicaActorId, type AdminRequest, type ReportReply, type PartitionInfo, type ReplicaAssign, type ReplicaReport,
   type SpuInfo, type TopicSpec, type PartitionStatusEvent, type SpuLost,
 } from '../messages.js';
 import { validateTopicName, validateTopicShape } from '../names.js';
 import { transition, type TransitionCause } from './partition-status.js';
 import { placeReplicas } from './placement.js';
+import { ReportSync } from './report-sync.js';
 import { partitionKey, type PartitionState, type PersistedScState, type SpuState } from './sc-state.js';
 
 export interface ScArgs {
@@ -39,6 +40,7 @@ export function createSc(rawArgs: unknown): Actor {
   const topics = new Map<string, TopicSpec>();
   const partitions = new Map<string, PartitionState>();
   const subscribers = new Set<string>();
+  const sync = new ReportSync();
 
   function persist(ctx: Context): void {
     const state: PersistedScState = {
@@ -194,7 +196,15 @@ export function createSc(rawArgs: unknown): Actor {
       const saved = ctx.storage.loadState(STATE_NAME) as PersistedScState | undefined;
       if (saved) {
         for (const t of saved.topics) topics.set(t.name, t);
-        for (const p of saved.partitions) partitions.set(partitionKey(p.topic, p.partition), { ...p, reports: {} });
+        for (const p of saved.partitions) {
+          const state: PartitionState = { ...p, reports: {} };
+          partitions.set(partitionKey(p.topic, p.partition), state);
+          // No leader has reported to this SC yet: a partition that was serving is not serving
+          // until its leader says so. OutOfSpace stays as it was (sticky; the report decides).
+          if (state.resolution === Resolution.Online || state.resolution === Resolution.ElectionLeaderFound) {
+            setResolution(ctx, state, Resolution.LeaderOffline, 'spu-lost');
+          }
+        }
       }
       ctx.schedule(args.heartbeatMs, { type: 'Tick' });
     },
@@ -227,6 +237,14 @@ export function createSc(rawArgs: unknown): Actor {
           }
           return;
         }
+        case 'ReportReply': {
+          const r = msg as ReportReply;
+          sync.onReply(r.token, replicaActorId(r.report.topic, r.report.partition, r.report.spuId), r.report, (rep) => applyReport(ctx, rep));
+          return;
+        }
+        case 'ReportSyncTimeout':
+          sync.onTimeout((msg as { type: string; token: number }).token);
+          return;
         case 'SpuLost': {
           // The host saw the SPU's thread die: no need to wait for the heartbeat timeout.
           const s = spus.get((msg as SpuLost).spuId);
@@ -241,6 +259,15 @@ export function createSc(rawArgs: unknown): Actor {
         }
         case 'AdminRequest': {
           const req = msg as AdminRequest;
+          if (req.op === 'listPartitions') {
+            // Fresh numbers: ask the running replicas first (see report-sync.ts).
+            const running: string[] = [];
+            for (const p of partitions.values()) {
+              for (const spu of p.replicas) if (p.reports[spu] && spus.get(spu)?.online) running.push(replicaActorId(p.topic, p.partition, spu));
+            }
+            sync.start(ctx, running, () => ctx.send(req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: admin(ctx, req) } as Message));
+            return;
+          }
           try {
             ctx.send(req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: admin(ctx, req) } as Message);
           } catch (err) {

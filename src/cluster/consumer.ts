@@ -145,7 +145,9 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
     for (;;) {
       const pos = r.position;
       const frame = r.next();
-      if (!frame) return r.lapped ? undefined : 'idle';
+      // No frame: if `next` is committed it is older than everything in this ring (a fresh ring
+      // after a restart, or one that wrapped): fetch it. Otherwise wait for new data.
+      if (!frame) return r.lapped || this.next < bound ? undefined : 'idle';
       const base = batchBaseOffset(frame);
       const last = batchLastOffset(frame);
       if (last < this.next) continue;

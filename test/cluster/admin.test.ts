@@ -23,6 +23,13 @@ describe('admin', () => {
       // Leaders spread round-robin over the SPUs.
       const leaders = (await c.admin.listPartitions()).filter((p) => p.topic === 'b-topic').map((p) => p.leader);
       expect(leaders).toEqual([1, 2, 3]);
+      // Read-your-writes: a listing right after an ack includes that append.
+      const prod = await c.producer('b-topic', { acks: 1 });
+      for (let i = 1; i <= 3; i++) {
+        await prod.send(null, `m${i}`, { partition: 2 });
+        const p2 = (await c.admin.listPartitions()).find((p) => p.topic === 'b-topic' && p.partition === 2)!;
+        expect([p2.hw, p2.leo]).toEqual([i, i]);
+      }
       await c.admin.deleteTopic('b-topic');
       expect((await c.admin.listTopics()).map((t) => t.name)).toEqual(['a-topic']);
       expect((await c.admin.listPartitions()).map((p) => p.topic)).toEqual(['a-topic']);
