@@ -74,8 +74,13 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       });
     }
     const cluster = new Cluster(transport, options, spuIds);
-    await cluster.admin.call({ op: 'subscribe' });
-    await cluster.waitForSpus(spuIds);
+    try {
+      await cluster.admin.call({ op: 'subscribe' });
+      await cluster.waitForSpus(spuIds);
+    } catch (err) {
+      await cluster.shutdown(); // never leave workers running behind a failed start
+      throw err;
+    }
     return cluster;
   }
 
