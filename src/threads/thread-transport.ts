@@ -51,7 +51,12 @@ export class ThreadTransport implements HostTransport {
 
   static async start(plan: ClusterPlan, behaviors: BehaviorRegistry, opts: Omit<ThreadHostOptions, 'plan' | 'behaviors'>): Promise<ThreadTransport> {
     const t = new ThreadTransport({ ...opts, plan, behaviors });
-    await t.host.start();
+    try {
+      await t.host.start();
+    } catch (err) {
+      await t.shutdown();
+      throw err;
+    }
     return t;
   }
 
