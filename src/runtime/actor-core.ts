@@ -127,12 +127,12 @@ export class ActorCore {
   }
 
   /** Run and deliver a message right now (to-completion), bypassing the mailbox; used by hosts for
-   *  messages whose payload is a view valid only during this call (produce frames in a SAB ring). */
+   *  messages whose payload is a view valid only during this call (produce frames in a SAB ring).
+   *  False when the actor is not running or crashed on it: the caller answers for it. */
   deliverNow(to: ActorId, msg: Message): boolean {
     const cell = this.cells.get(to);
     if (!cell || !cell.actor) return false;
-    this.invoke(cell, msg);
-    return true;
+    return this.invoke(cell, msg);
   }
 
   /** Move due timers into mailboxes. Returns how many fired. */
@@ -192,11 +192,14 @@ export class ActorCore {
     this.host.wake();
   }
 
-  private invoke(cell: Cell, msg: Message): void {
+  /** Run one message; false when the actor crashed on it (it is then restarted or escalated). */
+  private invoke(cell: Cell, msg: Message): boolean {
     try {
       cell.actor!.receive(msg, cell.ctx);
+      return true;
     } catch (err) {
       this.crash(cell, err);
+      return false;
     }
   }
 

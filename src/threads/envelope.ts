@@ -8,7 +8,7 @@ import type { PlainError } from '../storage/errors.js';
 import type { MessagePort } from 'node:worker_threads';
 
 export type Envelope =
-  | { k: 'msg'; from: ActorId; to: ActorId; msg: Message }
+  | { k: 'msg'; from: ActorId; to: ActorId; msg: Message; hops?: number }
   | { k: 'batch'; items: Envelope[] }
   | { k: 'spawn'; spec: SpawnSpec }
   | { k: 'stop'; id: ActorId }

@@ -43,6 +43,8 @@ export interface ThreadHostEvents {
 }
 
 const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
+/** A message relayed more often than this is dropped (never an endless bounce). */
+const MAX_RELAY_HOPS = 4;
 
 export class ThreadHost {
   private readonly workers = new Map<number, WorkerSlot>();
@@ -117,6 +119,12 @@ export class ThreadHost {
   }
 
   private relay(env: Envelope & { k: 'msg' }): void {
+    env.hops = (env.hops ?? 0) + 1;
+    if (env.hops > MAX_RELAY_HOPS) {
+      // The directory and a worker disagree (an actor stopping right now): a dead letter.
+      this.log.warn({ to: env.to, type: env.msg.type }, 'dropping a message that bounced between workers');
+      return;
+    }
     const slot = this.workerOf(env.to);
     if (slot && !slot.exited) {
       slot.worker.postMessage(env);

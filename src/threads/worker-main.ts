@@ -100,7 +100,7 @@ function drainProduceRings(): void {
       const f = readProduceFrame(frame);
       const msg = { type: 'Produce', reqId: f.reqId, replyTo: 'client:main', acks: f.acks, batch: f.batch };
       if (!core.deliverNow(f.to, msg)) {
-        const err = new RivuletError(ErrorCode.NOT_LEADER, `replica ${f.to} is not running on this SPU`, { replica: f.to });
+        const err = new RivuletError(ErrorCode.NOT_LEADER, `replica ${f.to} is not running on this SPU (or restarting)`, { replica: f.to });
         post(parent, { k: 'produceError', reqId: f.reqId, error: toPlainError(err) });
       }
       r.release();
