@@ -26,7 +26,10 @@ export const Acks = { none: 0, leader: 1, all: 'all' } as const;
 export type AcksMode = 0 | 1 | 'all';
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
-export interface TopicConfig extends Partial<LogConfig> {}
+export interface TopicConfig extends Partial<LogConfig> {
+  /** A follower not caught up for this long leaves the in-sync set (default 10 s). */
+  replicaLagMs?: number;
+}
 
 export interface TopicSpec {
   name: string;
@@ -153,6 +156,30 @@ export interface FetchReply {
   hw: number;
   leo: number;
   base: number;
+  error?: PlainError;
+}
+
+// ---- follower ↔ leader replication (DESIGN §5) -----------------------------------------------
+export interface ReplicaFetch {
+  type: 'ReplicaFetch';
+  reqId: number;
+  replyTo: string;
+  follower: number;
+  /** The follower's LEO: where it wants to read from. */
+  offset: number;
+  /** Leader epoch of the follower's last stored batch (-1: empty log), for divergence checks. */
+  lastEpoch: number;
+  waitMs: number;
+}
+export interface ReplicaFetchReply {
+  type: 'ReplicaFetchReply';
+  reqId: number;
+  epoch: number;
+  batches: Uint8Array[];
+  hw: number;
+  leo: number;
+  /** The follower must first drop everything at and above this offset (it diverged). */
+  truncateTo?: number;
   error?: PlainError;
 }
 

@@ -1,26 +1,36 @@
 /**
- * Partition replica behaviour. The leader serves produce (assigns offsets, appends to its log,
- * acks per the producer's `acks`) and fetch (up to HW for read_committed, LEO otherwise; long
- * polls are parked until data arrives or their wait ends). Every state change is reported to the
- * owning SPU (coalesced). A timer applies retention, re-checks storage space, and checkpoints HW.
+ * Partition replica behaviour. The leader serves produce (assigns offsets, appends, acks per the
+ * producer's `acks`: 1 when written, 'all' when the HW covers it), consumer fetches (up to HW for
+ * read_committed, LEO otherwise; long polls parked), and follower fetches (replication.ts); it
+ * keeps the in-sync set and HW (leader-state.ts). A follower fetches from the leader
+ * (follower.ts). Every state change is reported to the owning SPU (coalesced). A timer applies
+ * retention, re-checks storage space, drops lagging followers from the in-sync set, re-sends lost
+ * follower fetches and checkpoints HW.
  *
  * Invariants:
  * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER.
- * - HW never goes backwards while leader; with a single replica HW = LEO after each append.
+ * - HW never goes backwards while leader; acks=all is answered only once HW > the batch's last offset.
  * - A failed append (OUT_OF_SPACE, CORRUPT_BATCH, RECORD_TOO_LARGE) stores nothing and is
  *   answered with a typed error; anything else is a bug and crashes the actor.
- * - At most `maxParkedFetches` long polls are parked; more are answered at once (empty).
+ * - At most `maxParkedFetches` consumer long polls and `maxPendingAcks` acks=all wait at once.
  */
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
 import type { PartitionLog } from '../../src/storage/index.js';
-import type { ReportRequest, Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaReport, TopicConfig } from '../messages.js';
+import type {
+  ReportRequest, Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply,
+  ReplicaReport, TopicConfig,
+} from '../messages.js';
+import { Follower } from './follower.js';
+import { LeaderState } from './leader-state.js';
+import { FollowerFetches } from './replication.js';
 
 export interface ReplicaArgs {
   spuId: number;
   topic: string;
   partition: number;
   leader: number;
+  /** All replica SPU ids, leader first. */
   replicas: number[];
   epoch: number;
   config: TopicConfig;
@@ -28,16 +38,33 @@ export interface ReplicaArgs {
   statusSpu: string;
 }
 
-export const REPLICA_DEFAULTS = { tickMs: 500, maxParkedFetches: 1024, maxFetchBytes: 8 * 1024 * 1024 } as const;
+export const REPLICA_DEFAULTS = {
+  tickMs: 500,
+  maxParkedFetches: 1024,
+  maxPendingAcks: 65_536,
+  maxFetchBytes: 8 * 1024 * 1024,
+  replicaLagMs: 10_000,
+} as const;
+
+interface PendingAck { replyTo: string; reqId: number; baseOffset: number; lastOffset: number }
+
+const notLeader = (a: ReplicaArgs, leader: number) =>
+  toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${a.spuId} is not the leader of ${a.topic}/${a.partition}`, { leader }));
 
 export function createReplica(rawArgs: unknown): Actor {
   const a = rawArgs as ReplicaArgs;
   let leader = a.leader;
   let epoch = a.epoch;
+  let replicas = a.replicas;
   let log!: PartitionLog;
   let outOfSpace = false;
   let statusScheduled = false;
+  let leaderState: LeaderState | null = null;
+  let pendingAcks: PendingAck[] = [];
   const parked = new Map<string, Fetch>();
+  const followerFetches = new FollowerFetches();
+  const follower = new Follower(a.topic, a.partition, a.spuId);
+  const replicaLagMs = a.config.replicaLagMs ?? REPLICA_DEFAULTS.replicaLagMs;
 
   const isLeader = () => leader === a.spuId;
   const parkKey = (f: { replyTo: string; reqId: number }) => `${f.replyTo}#${f.reqId}`;
@@ -46,7 +73,7 @@ export function createReplica(rawArgs: unknown): Actor {
     return {
       topic: a.topic, partition: a.partition, spuId: a.spuId, leader: isLeader(), epoch,
       hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace,
-      ...(isLeader() ? { inSync: [a.spuId] } : {}),
+      ...(leaderState ? { inSync: leaderState.isr() } : {}),
     };
   }
 
@@ -63,7 +90,8 @@ export function createReplica(rawArgs: unknown): Actor {
     return { type: 'FetchReply', reqId: f.reqId, batches, hw: log.hw, leo: log.leo, base: log.base };
   }
 
-  function answerParked(ctx: Context): void {
+  /** Data arrived or HW moved: answer parked consumer and follower fetches that can progress. */
+  function wakeFetches(ctx: Context): void {
     for (const [k, f] of parked) {
       const bound = f.isolation === 'read_uncommitted' ? log.leo : log.hw;
       if (f.offset < bound) {
@@ -71,16 +99,46 @@ export function createReplica(rawArgs: unknown): Actor {
         ctx.send(f.replyTo, fetchReply(f));
       }
     }
+    followerFetches.wake(ctx, log, epoch);
+  }
+
+  /** The leader's HW may have moved: publish it, answer acks=all it now covers. */
+  function advanceHw(ctx: Context): void {
+    if (!leaderState || leaderState.hw <= log.hw) return;
+    log.setHighWatermark(Math.min(leaderState.hw, log.leo));
+    const hw = log.hw;
+    if (pendingAcks.length > 0 && pendingAcks[0]!.lastOffset < hw) {
+      const done = pendingAcks.filter((p) => p.lastOffset < hw);
+      pendingAcks = pendingAcks.filter((p) => p.lastOffset >= hw);
+      for (const p of done) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: p.baseOffset, lastOffset: p.lastOffset } as Message);
+    }
+    wakeFetches(ctx);
+    statusChanged(ctx);
+  }
+
+  function becomeLeader(ctx: Context): void {
+    follower.reset();
+    leaderState = new LeaderState(a.spuId, replicas, log.hw, ctx.now(), replicaLagMs);
+    leaderState.tick(log.leo, ctx.now()); // alone in sync at first: HW = LEO
+    advanceHw(ctx);
+  }
+
+  function becomeFollower(ctx: Context): void {
+    leaderState = null;
+    for (const p of pendingAcks) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) } as Message);
+    pendingAcks = [];
+    for (const f of parked.values()) ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: -1, leo: -1, base: -1, error: notLeader(a, leader) } as Message);
+    parked.clear();
+    followerFetches.clear();
+    follower.reset();
+    follower.fetch(ctx, log, leader, false);
   }
 
   function produce(p: Produce, ctx: Context): void {
     const reply = (ack: Omit<ProduceAck, 'type' | 'reqId'>) => {
       if (p.acks !== 0) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...ack } as Message);
     };
-    if (!isLeader()) {
-      reply({ baseOffset: -1, lastOffset: -1, error: toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${a.spuId} is not the leader of ${a.topic}/${a.partition}`, { leader })) });
-      return;
-    }
+    if (!isLeader() || !leaderState) return reply({ baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) });
     const segmentsBefore = log.segmentCount;
     let res: { baseOffset: number; lastOffset: number };
     try {
@@ -92,31 +150,31 @@ export function createReplica(rawArgs: unknown): Actor {
         ctx.log.warn({ topic: a.topic, partition: a.partition }, 'out of space');
         statusChanged(ctx);
       }
-      reply({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
-      return;
+      return reply({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
     }
-    // Single replica: the in-sync set is the leader alone, so HW = LEO.
-    log.setHighWatermark(log.leo);
     if (log.segmentCount !== segmentsBefore) log.enforceRetention();
-    reply(res);
-    answerParked(ctx);
+    // A single replica is alone in sync: HW = LEO at once (this also answers earlier acks=all).
+    if (leaderState.tick(log.leo, ctx.now())) advanceHw(ctx);
+    if (p.acks === 1) {
+      reply(res);
+    } else if (p.acks === 'all') {
+      if (res.lastOffset < log.hw) reply(res);
+      else if (pendingAcks.length >= REPLICA_DEFAULTS.maxPendingAcks) {
+        reply({ ...res, error: toPlainError(new RivuletError(ErrorCode.TIMEOUT, 'too many acks=all requests waiting for replication', { waiting: pendingAcks.length })) });
+      } else pendingAcks.push({ replyTo: p.replyTo, reqId: p.reqId, ...res });
+    }
+    wakeFetches(ctx);
     statusChanged(ctx);
   }
 
   function fetch(f: Fetch, ctx: Context): void {
-    if (!isLeader()) {
-      ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: -1, leo: -1, base: -1, error: toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${a.spuId} is not the leader of ${a.topic}/${a.partition}`, { leader })) } as Message);
-      return;
-    }
-    if (f.offset === -1) {
-      // Metadata only: where the log starts and ends.
-      ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: log.hw, leo: log.leo, base: log.base } as Message);
-      return;
-    }
+    const answer = (extra: Partial<FetchReply>) =>
+      ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: log.hw, leo: log.leo, base: log.base, ...extra } as Message);
+    if (!isLeader()) return answer({ hw: -1, leo: -1, base: -1, error: notLeader(a, leader) });
+    if (f.offset === -1) return answer({}); // metadata only: where the log starts and ends
     if (f.offset < log.base || f.offset > log.leo) {
       const err = new RivuletError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${f.offset} is outside ${a.topic}/${a.partition}'s range [${log.base}, ${log.leo}]`, { offset: f.offset, base: log.base, leo: log.leo });
-      ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: log.hw, leo: log.leo, base: log.base, error: toPlainError(err) } as Message);
-      return;
+      return answer({ error: toPlainError(err) });
     }
     const r = fetchReply(f);
     if (r.batches.length > 0 || f.waitMs <= 0 || parked.size >= REPLICA_DEFAULTS.maxParkedFetches) {
@@ -127,11 +185,26 @@ export function createReplica(rawArgs: unknown): Actor {
     ctx.schedule(f.waitMs, { type: 'FetchTimeout', reqId: f.reqId, replyTo: f.replyTo } as Message);
   }
 
+  function onAssign(as: ReplicaAssign, ctx: Context): void {
+    if (as.epoch < epoch) return;
+    const wasLeader = isLeader() && leaderState !== null;
+    leader = as.leader;
+    epoch = as.epoch;
+    replicas = as.replicas;
+    if (isLeader()) {
+      if (!wasLeader) becomeLeader(ctx);
+    } else {
+      becomeFollower(ctx);
+    }
+    statusChanged(ctx);
+  }
+
   return {
     onStart(ctx) {
       log = ctx.storage.openLog(a.spuId, a.topic, a.partition, a.config);
       outOfSpace = ctx.storage.budget(a.spuId).full;
-      if (isLeader() && log.hw < log.leo) log.setHighWatermark(log.leo);
+      if (isLeader()) becomeLeader(ctx);
+      else becomeFollower(ctx);
       statusChanged(ctx);
       ctx.schedule(REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
     },
@@ -150,15 +223,30 @@ export function createReplica(rawArgs: unknown): Actor {
           }
           return;
         }
-        case 'ReplicaAssign': {
-          const as = msg as ReplicaAssign;
-          if (as.epoch < epoch) return;
-          leader = as.leader;
-          epoch = as.epoch;
-          if (isLeader() && log.hw < log.leo) log.setHighWatermark(log.leo);
+        case 'ReplicaFetch': {
+          const f = msg as ReplicaFetch;
+          if (!isLeader() || !leaderState) {
+            ctx.send(f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: -1, leo: -1, error: notLeader(a, leader) } as Message);
+            return;
+          }
+          if (followerFetches.serve(f, ctx, log, epoch, leaderState)) advanceHw(ctx);
           statusChanged(ctx);
           return;
         }
+        case 'ReplicaFetchTimeout':
+          followerFetches.timeout(msg as { type: string; follower: number; reqId: number }, ctx, log, epoch);
+          return;
+        case 'ReplicaFetchReply': {
+          const r = msg as ReplicaFetchReply;
+          if (isLeader() || r.epoch < epoch) return;
+          const next = follower.onReply(r, log, ctx);
+          if (next === 'stale') return;
+          statusChanged(ctx);
+          if (next === 'again') follower.fetch(ctx, log, leader, Follower.caughtUp(r, log));
+          return;
+        }
+        case 'ReplicaAssign':
+          return onAssign(msg as ReplicaAssign, ctx);
         case 'Tick': {
           const baseBefore = log.base;
           const spaceBefore = outOfSpace;
@@ -166,6 +254,13 @@ export function createReplica(rawArgs: unknown): Actor {
           if (outOfSpace && !ctx.storage.budget(a.spuId).full) {
             outOfSpace = false;
             ctx.log.info({ topic: a.topic, partition: a.partition }, 'space available again');
+          }
+          if (leaderState) {
+            const isrBefore = leaderState.isr().join(',');
+            if (leaderState.tick(log.leo, ctx.now())) advanceHw(ctx);
+            if (leaderState.isr().join(',') !== isrBefore) statusChanged(ctx);
+          } else {
+            follower.fetch(ctx, log, leader, false); // re-sends only if the last one was lost
           }
           log.checkpoint();
           if (log.base !== baseBefore || outOfSpace !== spaceBefore) statusChanged(ctx);

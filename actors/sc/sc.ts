@@ -30,8 +30,7 @@ export interface ScArgs {
 }
 
 const STATE_NAME = 'sc';
-/** Until follower replication lands, every partition has exactly one replica. */
-const MAX_SUPPORTED_RF = 1;
+
 
 export function createSc(rawArgs: unknown): Actor {
   const args = rawArgs as ScArgs;
@@ -143,14 +142,6 @@ export function createSc(rawArgs: unknown): Actor {
         if (topics.has(spec.name)) throw new RivuletError(ErrorCode.TOPIC_EXISTS, `topic '${spec.name}' already exists`, { topic: spec.name });
         const online = [...spus.values()].filter((s) => s.online).map((s) => s.id);
         validateTopicShape(spec.partitions, spec.replicationFactor, online.length);
-        if (spec.replicationFactor > MAX_SUPPORTED_RF) {
-          // Followers do not fetch yet: accepting RF > 1 would claim copies that do not exist.
-          throw new RivuletError(
-            ErrorCode.INVALID_REPLICATION,
-            `replication factor ${spec.replicationFactor} is not supported yet (follower replication is not built); use 1`,
-            { replicationFactor: spec.replicationFactor },
-          );
-        }
         topics.set(spec.name, spec);
         placeReplicas(online, spec.partitions, spec.replicationFactor).forEach((replicas, partition) => {
           const p: PartitionState = {

@@ -1,0 +1,75 @@
+/**
+ * The leader side of replication (DESIGN §5): serve follower fetches. A follower fetching at
+ * offset O tells the leader its LEO is O (LeaderState tracks it; HW may move). A follower whose
+ * last batch is from an older epoch and whose log runs past where that epoch ended on the leader
+ * is told to truncate there first (the Kafka OffsetsForLeaderEpoch rule); one past the leader's
+ * LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives or its
+ * wait ends (one parked fetch per follower).
+ */
+import type { Context, Message } from '../../src/runtime/actor.js';
+import { RivuletError, ErrorCode, toPlainError, type PartitionLog } from '../../src/storage/index.js';
+import type { ReplicaFetch, ReplicaFetchReply } from '../messages.js';
+import type { LeaderState } from './leader-state.js';
+
+export const REPLICATION_LIMITS = { maxFetchBytes: 1024 * 1024 } as const;
+
+export class FollowerFetches {
+  private readonly parked = new Map<number, ReplicaFetch>();
+
+  /** Serve one follower fetch. Returns true when it moved the HW. */
+  serve(f: ReplicaFetch, ctx: Context, log: PartitionLog, epoch: number, state: LeaderState): boolean {
+    const reply = (extra: Partial<ReplicaFetchReply>) =>
+      ctx.send(f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: log.hw, leo: log.leo, ...extra } as Message);
+    if (f.lastEpoch >= 0 && f.lastEpoch < epoch) {
+      const end = log.lastOffsetForEpoch(f.lastEpoch);
+      if (f.offset > end) {
+        reply({ truncateTo: end });
+        return false;
+      }
+    }
+    if (f.offset > log.leo) {
+      reply({ truncateTo: log.leo });
+      return false;
+    }
+    if (f.offset < log.base) {
+      const err = new RivuletError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower ${f.follower} fetches ${f.offset}, below the leader's BASE ${log.base}`, { offset: f.offset, base: log.base });
+      ctx.log.warn({ follower: f.follower, offset: f.offset, base: log.base }, 'follower is behind retention');
+      reply({ error: toPlainError(err) });
+      return false;
+    }
+    const moved = state.onFetch(f.follower, f.offset, log.leo, ctx.now());
+    if (f.offset < log.leo || f.waitMs <= 0) {
+      ctx.send(f.replyTo, this.data(f, log, epoch));
+      return moved;
+    }
+    this.parked.set(f.follower, f);
+    ctx.schedule(f.waitMs, { type: 'ReplicaFetchTimeout', follower: f.follower, reqId: f.reqId } as Message);
+    return moved;
+  }
+
+  /** New data: answer parked fetches. */
+  wake(ctx: Context, log: PartitionLog, epoch: number): void {
+    for (const [id, f] of this.parked) {
+      if (f.offset < log.leo) {
+        this.parked.delete(id);
+        ctx.send(f.replyTo, this.data(f, log, epoch));
+      }
+    }
+  }
+
+  timeout(t: { follower: number; reqId: number }, ctx: Context, log: PartitionLog, epoch: number): void {
+    const f = this.parked.get(t.follower);
+    if (!f || f.reqId !== t.reqId) return;
+    this.parked.delete(t.follower);
+    ctx.send(f.replyTo, this.data(f, log, epoch));
+  }
+
+  clear(): void {
+    this.parked.clear();
+  }
+
+  private data(f: ReplicaFetch, log: PartitionLog, epoch: number): ReplicaFetchReply {
+    const batches = f.offset < log.leo ? log.read(f.offset, { maxOffset: log.leo, maxBytes: REPLICATION_LIMITS.maxFetchBytes }).batches : [];
+    return { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches, hw: log.hw, leo: log.leo };
+  }
+}
