@@ -280,7 +280,11 @@ export function createReplica(rawArgs: unknown): Actor {
           ctx.log.warn({ type: msg.type }, 'replica: unexpected message');
       }
     },
-    onStop() {
+    onStop(ctx) {
+      // Nobody will answer these any more: tell the waiting clients now (they look the partition
+      // up again), instead of letting them time out.
+      for (const f of parked.values()) ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: -1, leo: -1, base: -1, error: notLeader(a, leader) } as Message);
+      for (const p of pendingAcks) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) } as Message);
       // The host's storage owns the log (a restarted replica reopens it); just checkpoint HW.
       log.checkpoint();
     },

@@ -111,10 +111,19 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
       } catch (err) {
         if (!(err instanceof RivuletError) || !err.retriable || this.closed) throw err;
         await this.t.sleep(Math.min(1000, CONSUMER_DEFAULTS.retryMs * 2 ** Math.min(attempt, 5)));
-        const info = (await this.admin.topicPartitions(this.topic).catch(() => []))[this.partition];
-        if (info) this.leader = info.leader;
+        await this.refreshLeader();
       }
     }
+  }
+
+  /** Look the partition's leader up again; UNKNOWN_TOPIC (thrown) if the topic is gone. */
+  private async refreshLeader(): Promise<void> {
+    const parts = await this.admin.topicPartitions(this.topic).catch((metaErr: unknown) => {
+      if (metaErr instanceof RivuletError && metaErr.code === ErrorCode.UNKNOWN_TOPIC) throw metaErr;
+      return []; // metadata not reachable right now: keep the leader we know
+    });
+    const info = parts[this.partition];
+    if (info) this.leader = info.leader;
   }
 
   private async start(): Promise<void> {
@@ -133,7 +142,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
    * Next batch from the tail ring: a private copy, 'idle' (no frame yet), 'pending' (frames exist
    * but are not committed yet), or undefined when the ring cannot serve `next` (older data, lapped).
    */
-  private fromRing(): Uint8Array | 'idle' | 'pending' | undefined {
+  private fromRing(): Uint8Array | 'idle' | 'pending' | 'closed' | undefined {
     const sab = this.t.tailRing(this.leaderId);
     if (!sab) return undefined;
     if (sab !== this.ringSab || !this.reader || this.reader.lapped) {
@@ -141,6 +150,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
       this.reader = new RingReader(sab, { from: 'oldest' });
     }
     const r = this.reader;
+    if (r.closed) return 'closed'; // the replica's log was removed or replaced: look it up again
     const bound = r.counter(this.isolation === 'read_uncommitted' ? RingCounter.leo : RingCounter.hw);
     for (;;) {
       const pos = r.position;
@@ -176,6 +186,11 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
       }
       if (fromRing === 'pending') {
         await this.t.sleep(1);
+        continue;
+      }
+      if (fromRing === 'closed') {
+        await this.refreshLeader(); // UNKNOWN_TOPIC if the topic is gone
+        await this.t.sleep(CONSUMER_DEFAULTS.retryMs);
         continue;
       }
       const list = fromRing ? [fromRing] : (await this.fetch(this.next, this.opts.waitMs ?? CONSUMER_DEFAULTS.waitMs)).batches;

@@ -234,8 +234,9 @@ export class Producer {
         await this.t.sleep(Math.min(500, 10 * 2 ** attempt));
         try {
           this.partitions = await this.admin.topicPartitions(this.topic);
-        } catch {
-          // metadata not available yet; retry with what we have
+        } catch (metaErr) {
+          // The topic is gone: no retry can succeed. Otherwise retry with what we have.
+          if (metaErr instanceof RivuletError && metaErr.code === ErrorCode.UNKNOWN_TOPIC) throw metaErr;
         }
       }
     }

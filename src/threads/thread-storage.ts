@@ -19,24 +19,57 @@ export interface ThreadStorageOptions {
   replicaId(spuId: number, topic: string, partition: number): string;
 }
 
+/**
+ * Feeds a replica's tail ring. A truncation (a follower dropping a diverged tail) replaces the
+ * ring with a fresh one, announced again: readers of the old ring see it closed and the new one
+ * never holds bytes the log no longer has. Removing the log closes the ring.
+ */
 class RingSink implements TailSink {
-  constructor(private readonly w: RingWriter) {}
+  private w: RingWriter;
+  private closed = false;
+
+  constructor(private readonly ringBytes: number, private readonly announce: (sab: SharedArrayBuffer) => void) {
+    this.w = this.fresh();
+  }
+
+  private fresh(): RingWriter {
+    const sab = createRing(this.ringBytes);
+    const w = new RingWriter(sab, { mode: 'overwrite' });
+    this.announce(sab);
+    return w;
+  }
+
   append(batch: Uint8Array): void {
-    if (batch.length <= this.w.maxFrameBytes) this.w.write(batch);
+    if (!this.closed && batch.length <= this.w.maxFrameBytes) this.w.write(batch);
   }
-  truncate(): void {
-    // Readers bound themselves by the published LEO/HW; frames above a truncation point are
-    // never below those counters again, and new frames carry their own base offsets.
+
+  truncate(leo: number): void {
+    if (this.closed) return;
+    const old = this.w;
+    this.w = this.fresh();
+    this.w.setCounter(RingCounter.base, Math.min(old.counter(RingCounter.base), leo));
+    this.w.setCounter(RingCounter.hw, Math.min(old.counter(RingCounter.hw), leo));
+    this.w.setCounter(RingCounter.leo, leo);
+    old.close();
   }
+
   publish(o: { base: number; hw: number; leo: number }): void {
+    if (this.closed) return;
     this.w.setCounter(RingCounter.base, o.base);
     this.w.setCounter(RingCounter.leo, o.leo);
     this.w.setCounter(RingCounter.hw, o.hw);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.w.close();
   }
 }
 
 export class ThreadStorage implements StorageProvider {
   private readonly logs = new Map<string, PartitionLog>();
+  private readonly sinks = new Map<string, RingSink>();
 
   private readonly budgets: SpuBudgets;
   private readonly states = new MemoryStateStore();
@@ -53,8 +86,7 @@ export class ThreadStorage implements StorageProvider {
     const id = this.opts.replicaId(spuId, topic, partition);
     const existing = this.logs.get(id);
     if (existing) return existing;
-    const sab = createRing(this.opts.ringBytes);
-    const sink = new RingSink(new RingWriter(sab, { mode: 'overwrite' }));
+    const sink = new RingSink(this.opts.ringBytes, (sab) => this.opts.announceRing(id, sab));
     const deps = { now: () => Date.now(), budget: this.budget(spuId), sink };
     const log =
       this.opts.mode === 'disk'
@@ -62,12 +94,14 @@ export class ThreadStorage implements StorageProvider {
         : PartitionLog.openMemory(config, deps);
     sink.publish({ base: log.base, hw: log.hw, leo: log.leo });
     this.logs.set(id, log);
-    this.opts.announceRing(id, sab);
+    this.sinks.set(id, sink);
     return log;
   }
 
   removeLog(spuId: number, topic: string, partition: number): void {
     const id = this.opts.replicaId(spuId, topic, partition);
+    this.sinks.get(id)?.close(); // readers see the ring closed; nothing more is written to it
+    this.sinks.delete(id);
     const log = this.logs.get(id);
     if (log) {
       log.truncateTo(log.base);

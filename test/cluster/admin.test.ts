@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Cluster } from '../../src/index.js';
+import { Cluster, Offset } from '../../src/index.js';
 import { eventually, tempDir } from '../helpers.js';
 
 describe('admin', () => {
@@ -56,6 +56,25 @@ describe('admin', () => {
     } finally {
       await c.shutdown();
       fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a topic deleted under a producer and a consumer', () => {
+  it('fails both with UNKNOWN_TOPIC instead of retrying forever', async () => {
+    const c = await Cluster.start({ spus: 1 });
+    try {
+      await c.admin.createTopic('doomed');
+      const p = await c.producer('doomed', { acks: 1 });
+      await p.send(null, 'first');
+      const cons = await c.consumer('doomed', { offset: Offset.end(), waitMs: 50 });
+      const it = cons.batches();
+      const pending = it.next();
+      await c.admin.deleteTopic('doomed');
+      await expect(pending).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+      await expect(p.send(null, 'second')).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    } finally {
+      await c.shutdown();
     }
   });
 });
