@@ -1,0 +1,85 @@
+/**
+ * Replication units with real (memory) logs and a recording context: a follower whose log
+ * diverged from the new leader's (records the old leader wrote in an older epoch and never
+ * replicated) is told where that epoch ended on the leader, truncates there, then copies the
+ * leader's batches until both logs are byte-identical. LeaderState: in-sync set and HW rules.
+ */
+import { describe, it, expect } from 'vitest';
+import type { Context, Message } from '../../src/runtime/actor.js';
+import { PartitionLog, StorageBudget, encodeBatch } from '../../src/storage/index.js';
+import { Follower } from '../../actors/replica/follower.js';
+import { FollowerFetches } from '../../actors/replica/replication.js';
+import { LeaderState } from '../../actors/replica/leader-state.js';
+import type { ReplicaFetch, ReplicaFetchReply } from '../../actors/messages.js';
+
+function recordingCtx(self: string, now = () => 0) {
+  const sent: { to: string; msg: Message }[] = [];
+  const nop = () => {};
+  const ctx = {
+    self, send: (to: string, msg: Message) => void sent.push({ to, msg }), schedule: () => 0, cancel: nop, now, random: () => 0,
+    log: { debug: nop, info: nop, warn: nop, error: nop }, storage: undefined as never, spawn: nop, stop: nop,
+  } as unknown as Context;
+  return { ctx, sent };
+}
+
+const log = () => PartitionLog.openMemory({}, { now: () => 0, budget: new StorageBudget() });
+const batch = (n: number, tag: string) => encodeBatch(Array.from({ length: n }, (_, i) => ({ value: new TextEncoder().encode(`${tag}-${i}`) })), { timestamp: 1 });
+const all = (l: PartitionLog) => (l.leo > l.base ? l.read(l.base, { maxOffset: l.leo, maxBytes: 1 << 30 }).batches.map((b) => [...b]) : []);
+
+describe('follower truncation and catch-up', () => {
+  it('truncates a diverged tail to where its epoch ended on the leader, then converges', () => {
+    const leaderLog = log();
+    const followerLog = log();
+    for (const l of [leaderLog, followerLog]) {
+      l.append(batch(5, 'a'), { leaderEpoch: 0 });
+      l.append(batch(5, 'b'), { leaderEpoch: 0 });
+    }
+    followerLog.append(batch(3, 'lost'), { leaderEpoch: 0 }); // old leader's unreplicated tail: 10..12
+    leaderLog.append(batch(5, 'new'), { leaderEpoch: 1 }); // new leader's epoch 1: 10..14
+    const state = new LeaderState(2, [2, 1], 10, 0, 10_000);
+    const fetches = new FollowerFetches();
+    const follower = new Follower('t', 0, 1);
+    const { ctx: fctx, sent: toLeader } = recordingCtx('replica:t:0@1');
+    const { ctx: lctx, sent: toFollower } = recordingCtx('replica:t:0@2');
+
+    const same = () => JSON.stringify(all(followerLog)) === JSON.stringify(all(leaderLog));
+    for (let round = 0; round < 4 && !same(); round++) {
+      follower.reset();
+      follower.fetch(fctx, followerLog, 2, false);
+      const req = toLeader.pop()!.msg as ReplicaFetch;
+      expect(req.type).toBe('ReplicaFetch');
+      fetches.serve(req, lctx, leaderLog, 1, state);
+      const reply = toFollower.pop()!.msg as ReplicaFetchReply;
+      if (round === 0) {
+        expect(req).toMatchObject({ offset: 13, lastEpoch: 0 });
+        expect(reply.truncateTo).toBe(10);
+      }
+      expect(follower.onReply(reply, followerLog, fctx)).toBe('again');
+    }
+    expect(followerLog.leo).toBe(15);
+    expect(all(followerLog)).toEqual(all(leaderLog));
+  });
+});
+
+describe('LeaderState', () => {
+  it('HW is the min LEO over the in-sync set; laggards leave after replicaLagMs and rejoin when caught up', () => {
+    const s = new LeaderState(1, [1, 2, 3], 0, 0, 1_000);
+    expect(s.isr()).toEqual([1]);
+    expect(s.tick(10, 0)).toBe(true); // alone: HW = LEO
+    expect(s.hw).toBe(10);
+    s.onFetch(2, 10, 10, 5); // caught up: joins
+    s.onFetch(3, 10, 10, 5);
+    expect(s.isr()).toEqual([1, 2, 3]);
+    s.tick(20, 10); // leader appended 10 more; followers at 10
+    expect(s.hw).toBe(10);
+    s.onFetch(2, 20, 20, 20);
+    expect(s.hw).toBe(10); // 3 still at 10
+    s.tick(20, 2_000); // 3 lagged for > 1 s: dropped; HW = min(20, 20)
+    expect(s.isr()).toEqual([1, 2]);
+    expect(s.hw).toBe(20);
+    s.onFetch(3, 20, 20, 2_100); // caught up again: rejoins
+    expect(s.isr()).toEqual([1, 2, 3]);
+    s.onFetch(3, 15, 20, 2_200); // never goes backwards
+    expect(s.hw).toBe(20);
+  });
+});
