@@ -55,6 +55,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         seed: options.simulation.seed,
         behaviors: BEHAVIORS,
         ...(options.simulation.latencyMs ? { latencyMs: options.simulation.latencyMs } : {}),
+        ...(options.simulation.network ? { network: options.simulation.network } : {}),
         storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
       });
     } else {

@@ -2,6 +2,7 @@
  * Cluster.start options and their defaults (DESIGN §6, §8). Units are in the names.
  */
 import type { Placement } from '../threads/thread-host.js';
+import type { NetworkFaultModel } from '../sim/sim-host.js';
 
 export interface ClusterOptions {
   /** Number of SPUs (ids 1..spus), default 1. */
@@ -11,7 +12,7 @@ export interface ClusterOptions {
   /** Actor placement on worker threads (DESIGN §2), default 'spu'. */
   threads?: Placement;
   /** Run on the deterministic simulator instead of threads. */
-  simulation?: { seed: number; latencyMs?: [number, number] };
+  simulation?: { seed: number; latencyMs?: [number, number]; network?: NetworkFaultModel };
   heartbeatMs?: number;
   spuTimeoutMs?: number;
   /** Per-SPU storage capacity in bytes, default unlimited. */

@@ -37,7 +37,17 @@ export class SimTransport implements HostTransport {
     return r as R;
   }
 
+  /**
+   * Let other client code run first (a macrotask turn). The simulation runs synchronously inside a
+   * call, so without this a client that polls in a loop (a consumer long-polling an empty
+   * partition) would never let anything else — a producer, the test — take a turn.
+   */
+  private yieldTurn(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   async request<R extends Message>(to: ActorId, msg: ClientRequest, timeoutMs: number): Promise<R> {
+    await this.yieldTurn();
     this.sim.inject(this.clientId, to, msg);
     return this.await<R>(msg.reqId, timeoutMs, `${msg.type} to ${to}`);
   }
@@ -51,6 +61,7 @@ export class SimTransport implements HostTransport {
   }
 
   async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
+    await this.yieldTurn();
     const reqId = this.nextReqId();
     this.sim.inject(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
     if (acks === 0) return undefined;
@@ -66,6 +77,7 @@ export class SimTransport implements HostTransport {
   }
 
   async sleep(ms: number): Promise<void> {
+    await this.yieldTurn();
     this.sim.runFor(ms);
   }
 
