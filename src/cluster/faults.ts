@@ -2,8 +2,8 @@
  * Fault injection on a running embedded cluster (DESIGN §8). crashSpu ends the SPU's worker(s)
  * and leaves it down until restartSpu; killWorker injects a real uncaught exception into the
  * SPU's worker, which its supervisor restarts; fill/freeStorage act on the SPU's storage budget.
- * Network partitions (disconnect/reconnect) belong to the replication work and are refused
- * clearly until then.
+ * disconnectSpu cuts the SPU off from the SC, the other SPUs and clients until reconnectSpu
+ * (messages across the cut are lost, as in a network partition).
  */
 import { RivuletError, ErrorCode } from '../storage/errors.js';
 import type { ThreadHost } from '../threads/thread-host.js';
@@ -38,11 +38,12 @@ export class Faults {
     this.need(spuId).storageFault(spuId, 'freeStorage');
   }
 
-  async disconnectSpu(_spuId: number): Promise<void> {
-    throw new RivuletError(ErrorCode.INVALID_CONFIG, 'disconnectSpu is not supported yet (needs the replication work)');
+  /** Cut the SPU off from the SC, the other SPUs and clients (its messages are lost). */
+  async disconnectSpu(spuId: number): Promise<void> {
+    this.need(spuId).setDisconnected(spuId, true);
   }
 
-  async reconnectSpu(_spuId: number): Promise<void> {
-    throw new RivuletError(ErrorCode.INVALID_CONFIG, 'reconnectSpu is not supported yet (needs the replication work)');
+  async reconnectSpu(spuId: number): Promise<void> {
+    this.need(spuId).setDisconnected(spuId, false);
   }
 }

@@ -24,6 +24,7 @@ export type Envelope =
   | { k: 'produceError'; reqId: number; error: PlainError }
   | { k: 'escalate'; id: ActorId; error: string }
   | { k: 'fault'; op: 'fillStorage' | 'freeStorage' | 'crash'; spuId: number }
+  | { k: 'cuts'; spus: number[] }
   | { k: 'shutdown' }
   | { k: 'closed' };
 

@@ -13,6 +13,7 @@ import pino from 'pino';
 import type { ActorId, ActorLogger, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
 import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
+import { LinkCuts } from '../runtime/link-cuts.js';
 import type { ClusterPlan } from '../runtime/transport.js';
 import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
@@ -52,6 +53,8 @@ export class ThreadHost {
   private readonly relayQueue = new Map<ActorId, Envelope[]>();
   private readonly restarts = new RestartTracker({ maxRestarts: 5, periodMs: 30_000, backoffBaseMs: 50, backoffMaxMs: 2_000 });
   private readonly downSpus = new Set<number>();
+  /** Injected network partitions (faults.disconnectSpu); workers get a copy. */
+  readonly cuts = new LinkCuts();
   private nextWorkerIndex = 1;
   private readonly core: ActorCore;
   private readonly driver = new CoreDriver();
@@ -107,6 +110,7 @@ export class ThreadHost {
 
   /** Send from a main-thread client endpoint (or the SC) to any actor. */
   route(from: ActorId, to: ActorId, msg: Message): void {
+    if (this.cuts.blocks(from, to)) return; // an injected network partition: the message is lost
     if (to === 'sc') {
       this.core.deliver(to, msg);
       return;
@@ -119,6 +123,7 @@ export class ThreadHost {
   }
 
   private relay(env: Envelope & { k: 'msg' }): void {
+    if (this.cuts.blocks(env.from, env.to)) return;
     env.hops = (env.hops ?? 0) + 1;
     if (env.hops > MAX_RELAY_HOPS) {
       // The directory and a worker disagree (an actor stopping right now): a dead letter.
@@ -163,6 +168,7 @@ export class ThreadHost {
       other.worker.postMessage({ k: 'port', peer: index, port: ch.port1 } satisfies Envelope, [ch.port1]);
       worker.postMessage({ k: 'port', peer: other.index, port: ch.port2 } satisfies Envelope, [ch.port2]);
     }
+    if (this.cuts.active) worker.postMessage({ k: 'cuts', spus: this.cuts.spus } satisfies Envelope);
     // Tell the new worker where every known actor lives.
     for (const [id, w] of this.directory) worker.postMessage({ k: 'route', id, worker: w } satisfies Envelope);
     worker.on('message', (env: Envelope) => this.onWorkerMessage(slot, env));
@@ -295,6 +301,15 @@ export class ThreadHost {
   /** Inject a real crash (an uncaught exception) into an SPU's worker. */
   crashWorker(spuId: number): void {
     this.workerOf(`spu-${spuId}`)?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
+  }
+
+  /** Cut an SPU off from the SC, the other SPUs and clients (or heal it). */
+  setDisconnected(spuId: number, disconnected: boolean): void {
+    const next = new Set(this.cuts.spus);
+    if (disconnected) next.add(spuId);
+    else next.delete(spuId);
+    this.cuts.set(next);
+    for (const w of this.workers.values()) if (!w.exited) w.worker.postMessage({ k: 'cuts', spus: this.cuts.spus } satisfies Envelope);
   }
 
   storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void {

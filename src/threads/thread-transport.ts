@@ -128,6 +128,9 @@ export class ThreadTransport implements HostTransport {
       if (!slot || slot.exited) {
         throw new RivuletError(ErrorCode.NOT_LEADER, `replica ${to} is not running (SPU down or restarting)`, { replica: to });
       }
+      if (this.host.cuts.blocks(this.clientId, to)) {
+        throw new RivuletError(ErrorCode.NOT_LEADER, `replica ${to} is unreachable (its SPU is disconnected)`, { replica: to });
+      }
       const target = this.target(to);
       let writer = this.writers.get(slot.index);
       if (!writer) this.writers.set(slot.index, (writer = new RingWriter(slot.produceRing, { mode: 'backpressure' })));

@@ -15,6 +15,7 @@ import { replicaActorId } from '../../actors/messages.js';
 import { RingReader } from '../storage/index.js';
 import { RivuletError, ErrorCode, toPlainError } from '../storage/errors.js';
 import { CoreDriver } from './core-driver.js';
+import { LinkCuts } from '../runtime/link-cuts.js';
 import type { Envelope, WorkerInit } from './envelope.js';
 import { readProduceFrame } from './produce-frame.js';
 import { ThreadStorage } from './thread-storage.js';
@@ -34,6 +35,7 @@ const logger = (id: string): ActorLogger => {
 };
 
 const peers = new Map<number, MessagePort>();
+const cuts = new LinkCuts();
 const directory = new Map<ActorId, number>();
 const outboxes = new Map<MessagePort | typeof parent, Envelope[]>();
 const prodRings: RingReader[] = [];
@@ -59,6 +61,7 @@ function flush(): void {
 }
 
 function route(from: ActorId, to: ActorId, msg: Message): void {
+  if (cuts.blocks(from, to)) return; // an injected network partition: the message is lost
   if (core.has(to)) {
     core.deliver(to, msg);
     return;
@@ -147,6 +150,9 @@ function handle(env: Envelope): void {
         });
       } else if (env.op === 'fillStorage') storage.budget(env.spuId).fill();
       else storage.budget(env.spuId).unfill();
+      return;
+    case 'cuts':
+      cuts.set(env.spus);
       return;
     case 'shutdown':
       core.stopAll();

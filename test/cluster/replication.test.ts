@@ -93,3 +93,39 @@ describe('replication', () => {
     }
   });
 });
+
+describe('network partition (threads)', () => {
+  it('elects a new leader when the leader is cut off, and the old one rejoins as a follower after reconnect', async () => {
+    const c = await Cluster.start({ spus: 3, heartbeatMs: 50, spuTimeoutMs: 400 });
+    try {
+      await c.admin.createTopic('np', { partitions: 1, replicationFactor: 3, replicaLagMs: 500 });
+      const p = await c.producer('np', { acks: 'all', deliveryTimeoutMs: 20_000 });
+      const acked: RecordMetadata[] = [];
+      for (let i = 0; i < 300; i++) acked.push(await p.send(null, `r${i}`));
+      const oldLeader = (await c.admin.listPartitions())[0]!.leader;
+      await c.faults.disconnectSpu(oldLeader);
+      await eventually(async () => {
+        const part = (await c.admin.listPartitions())[0]!;
+        return part.resolution === 'Online' && part.leader !== oldLeader;
+      }, 15_000, 'new leader');
+      expect((await c.admin.listSpus()).find((s) => s.id === oldLeader)!.status).toBe('offline');
+      for (let i = 300; i < 500; i++) acked.push(await p.send(null, `r${i}`));
+      await c.faults.reconnectSpu(oldLeader);
+      const healed = await eventually(async () => {
+        const part = (await c.admin.listPartitions())[0]!;
+        const old = part.replicaStatus.find((r) => r.spu === oldLeader);
+        return old && old.leo === part.leo && part.inSync.includes(oldLeader) ? part : undefined;
+      }, 15_000, 'old leader back in sync');
+      expect(healed.leo).toBe(500);
+      const cons = await c.consumer('np', { offset: Offset.beginning() });
+      let n = 0;
+      for await (const r of cons) {
+        expect(dec.decode(r.value)).toBe(`r${r.offset}`);
+        if (++n === 500) break;
+      }
+      expect(acked.map((m) => m.offset)).toEqual(acked.map((_, i) => i));
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
