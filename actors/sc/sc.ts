@@ -100,20 +100,31 @@ export function createSc(rawArgs: unknown): Actor {
     ctx.log.warn({ spu: s.id }, 'SPU offline (heartbeat lost)');
     for (const p of partitions.values()) {
       if (p.leader !== s.id) continue;
+      if (p.resolution === Resolution.OutOfSpace && candidateFor(p) === undefined) {
+        // Sticky: with nobody to fail over to, the partition stays OutOfSpace while its leader is
+        // away; the table has no LeaderOffline → OutOfSpace, so leaving would force a false Online
+        // on the leader's return. Its SPU's report decides when it comes back.
+        ctx.log.warn({ topic: p.topic, partition: p.partition, spu: s.id }, 'leader of an OutOfSpace partition lost; staying OutOfSpace');
+        continue;
+      }
       setResolution(ctx, p, Resolution.LeaderOffline, 'spu-lost');
       elect(ctx, p);
     }
     persist(ctx);
   }
 
-  /** Choose a live in-sync follower (highest LEO, then lowest id); bump the epoch. */
-  function elect(ctx: Context, p: PartitionState): void {
+  /** A live in-sync follower to lead next (highest LEO, then lowest id), if any. */
+  function candidateFor(p: PartitionState): number | undefined {
     const leaderReport = p.reports[p.leader];
     const isr = leaderReport?.inSync ?? p.replicas;
-    const candidates = p.replicas
+    return p.replicas
       .filter((id) => id !== p.leader && spus.get(id)?.online && isr.includes(id))
-      .sort((a, b) => (p.reports[b]?.leo ?? 0) - (p.reports[a]?.leo ?? 0) || a - b);
-    const next = candidates[0];
+      .sort((a, b) => (p.reports[b]?.leo ?? 0) - (p.reports[a]?.leo ?? 0) || a - b)[0];
+  }
+
+  /** Hand leadership to the candidate, if any, and bump the epoch. */
+  function elect(ctx: Context, p: PartitionState): void {
+    const next = candidateFor(p);
     if (next === undefined) return; // stays LeaderOffline until a replica returns
     if (!setResolution(ctx, p, Resolution.ElectionLeaderFound, 'election')) return;
     p.leader = next;
