@@ -3,7 +3,8 @@
  * use with the host's capacity), and SC state kept as JSON text in memory (so a reader sees only
  * what was saved, never a live object).
  */
-import { StorageBudget } from '../storage/index.js';
+import { StorageBudget, type LogConfig, type PartitionLog } from '../storage/index.js';
+import type { StorageProvider } from './actor.js';
 
 export class SpuBudgets {
   private readonly budgets = new Map<number, StorageBudget>();
@@ -29,5 +30,30 @@ export class MemoryStateStore {
 
   save(name: string, value: unknown): void {
     this.states.set(name, JSON.stringify(value));
+  }
+}
+
+/** What every host's StorageProvider shares: per-SPU budgets and in-memory state. */
+export abstract class HostStorage implements StorageProvider {
+  protected readonly budgets: SpuBudgets;
+  protected readonly states = new MemoryStateStore();
+
+  constructor(storageBytes: number) {
+    this.budgets = new SpuBudgets(storageBytes);
+  }
+
+  abstract openLog(spuId: number, topic: string, partition: number, config: Partial<LogConfig>): PartitionLog;
+  abstract removeLog(spuId: number, topic: string, partition: number): void;
+
+  budget(spuId: number): StorageBudget {
+    return this.budgets.get(spuId);
+  }
+
+  loadState(name: string): unknown {
+    return this.states.load(name);
+  }
+
+  saveState(name: string, value: unknown): void {
+    this.states.save(name, value);
   }
 }

@@ -3,21 +3,17 @@
  * kept as JSON strings (so a "restart" sees only what was saved). Time for retention comes from
  * the virtual clock. Fault hooks (fill/free storage) act on the budgets.
  */
-import type { StorageProvider } from '../runtime/actor.js';
-import { PartitionLog, type StorageBudget, type LogConfig } from '../storage/index.js';
-import { MemoryStateStore, SpuBudgets } from '../runtime/host-state.js';
+import { PartitionLog, type LogConfig } from '../storage/index.js';
+import { HostStorage } from '../runtime/host-state.js';
 
-export class SimStorage implements StorageProvider {
+export class SimStorage extends HostStorage {
   private readonly logs = new Map<string, PartitionLog>();
-
-  private readonly budgets: SpuBudgets;
-  private readonly states = new MemoryStateStore();
 
   constructor(
     private readonly now: () => number,
     storageBytes: number = Infinity,
   ) {
-    this.budgets = new SpuBudgets(storageBytes);
+    super(storageBytes);
   }
 
   private key(spuId: number, topic: string, partition: number): string {
@@ -40,17 +36,5 @@ export class SimStorage implements StorageProvider {
     log.truncateTo(log.base);
     log.close();
     this.logs.delete(k);
-  }
-
-  budget(spuId: number): StorageBudget {
-    return this.budgets.get(spuId);
-  }
-
-  loadState(name: string): unknown {
-    return this.states.load(name);
-  }
-
-  saveState(name: string, value: unknown): void {
-    this.states.save(name, value);
   }
 }

@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StorageProvider } from '../runtime/actor.js';
-import { PartitionLog, RingWriter, RingCounter, createRing, type StorageBudget, type LogConfig, type TailSink } from '../storage/index.js';
-import { MemoryStateStore, SpuBudgets } from '../runtime/host-state.js';
+import { PartitionLog, RingWriter, RingCounter, createRing, type LogConfig, type TailSink } from '../storage/index.js';
+import { HostStorage } from '../runtime/host-state.js';
 
 export interface ThreadStorageOptions {
   mode: 'memory' | 'disk';
@@ -67,15 +66,12 @@ class RingSink implements TailSink {
   }
 }
 
-export class ThreadStorage implements StorageProvider {
+export class ThreadStorage extends HostStorage {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly sinks = new Map<string, RingSink>();
 
-  private readonly budgets: SpuBudgets;
-  private readonly states = new MemoryStateStore();
-
   constructor(private readonly opts: ThreadStorageOptions) {
-    this.budgets = new SpuBudgets(opts.storageBytes);
+    super(opts.storageBytes);
   }
 
   private dir(spuId: number, topic: string, partition: number): string {
@@ -109,18 +105,6 @@ export class ThreadStorage implements StorageProvider {
       this.logs.delete(id);
     }
     if (this.opts.mode === 'disk') fs.rmSync(this.dir(spuId, topic, partition), { recursive: true, force: true });
-  }
-
-  budget(spuId: number): StorageBudget {
-    return this.budgets.get(spuId);
-  }
-
-  loadState(name: string): unknown {
-    return this.states.load(name);
-  }
-
-  saveState(name: string, value: unknown): void {
-    this.states.save(name, value);
   }
 
   closeAll(): void {
