@@ -24,6 +24,7 @@ import { benchBareRing } from './ring.js';
 import { benchStorage, type StorageBenchRow } from './storage.js';
 
 interface RingFigure { recordBytes: number; records: number; recordsPerSec: number; mbPerSec: number }
+/** ratioToRing: e2e ÷ bare ring; for disk-mode rows, e2e ÷ the same case in memory mode. */
 interface E2eFigure extends E2eRun { ringRecordsPerSec: number | null; ratioToRing: number | null; targetRatio: number }
 
 const RECORD_SIZES = [100, 1024] as const;
@@ -137,11 +138,14 @@ async function main(): Promise<void> {
   });
   const e2e: E2eFigure[] = runs.map((fig) => {
     const ringFig = ring.find((r) => r.recordBytes === fig.recordBytes);
+    // Disk mode is judged against the same case in memory mode (DESIGN: ≥ 0.7× memory).
+    const memory = runs.find((m) => m.mode === 'memory' && m.recordBytes === fig.recordBytes && m.partitions === fig.partitions && m.threads === fig.threads && m.replicationFactor === fig.replicationFactor);
+    const base = fig.mode === 'disk' && memory ? memory.endToEnd.recordsPerSec : ringFig?.recordsPerSec;
     return {
       ...fig,
       ringRecordsPerSec: ringFig?.recordsPerSec ?? null,
-      ratioToRing: ringFig ? Math.round((fig.endToEnd.recordsPerSec / ringFig.recordsPerSec) * 1000) / 1000 : null,
-      targetRatio: fig.replicationFactor === 3 ? 0.15 : fig.mode === 'disk' ? 0.21 : TARGET_RATIO[fig.recordBytes as keyof typeof TARGET_RATIO],
+      ratioToRing: base ? Math.round((fig.endToEnd.recordsPerSec / base) * 1000) / 1000 : null,
+      targetRatio: fig.replicationFactor === 3 ? 0.15 : fig.mode === 'disk' ? 0.7 : TARGET_RATIO[fig.recordBytes as keyof typeof TARGET_RATIO],
     };
   });
   console.log(table(
@@ -150,12 +154,12 @@ async function main(): Promise<void> {
       `${f.recordBytes} B`, String(f.partitions), f.threads, `RF${f.replicationFactor} acks=${f.acks} ${f.mode}`, fmtInt(f.produce.recordsPerSec), fmtInt(f.endToEnd.recordsPerSec),
       f.endToEnd.mbPerSec.toFixed(1), fmtInt(f.consume.recordsPerSec), f.ackLatencyUnderLoad.p50Ms.toFixed(2),
       f.ackLatencyUnderLoad.p99Ms.toFixed(2), f.ringRecordsPerSec === null ? 'n/a' : fmtInt(f.ringRecordsPerSec),
-      f.ratioToRing === null ? 'n/a' : `${f.ratioToRing.toFixed(3)}×`,
+      f.ratioToRing === null ? 'n/a' : `${f.ratioToRing.toFixed(3)}×${f.mode === 'disk' ? ' mem' : ''}`,
       `${f.ratioToRing === null ? '?' : f.ratioToRing >= f.targetRatio ? 'met' : 'MISSED'} ≥${f.targetRatio}`,
     ]),
   ));
   console.log('  ratio = e2e records/s ÷ bare ring records/s at the same record size (= ratio of bytes/s);');
-  console.log('  targets: RF1 ≥ 0.3× (100 B), ≥ 0.5× (1 KiB); RF3 acks=all ≥ 0.15×; disk ≥ 0.7× memory (shown as 0.21× of the ring);');
+  console.log('  targets: RF1 ≥ 0.3× (100 B), ≥ 0.5× (1 KiB); RF3 acks=all ≥ 0.15×; the disk row is a ratio to the same case in memory (≥ 0.7×);');
   console.log(`  ring = the better of its runs before and after these cases (after: ${ringAfter.map((r) => `${r.recordBytes} B ${fmtInt(r.recordsPerSec)}/s`).join(', ')});`);
   console.log('  ack latency under load: send() → promise resolved with up to 1 MiB of records un-acked.');
 
