@@ -30,6 +30,7 @@ export interface ScArgs {
 }
 
 const STATE_NAME = 'sc';
+const MAX_REMEMBERED_ANSWERS = 1024;
 
 
 export function createSc(rawArgs: unknown): Actor {
@@ -40,6 +41,8 @@ export function createSc(rawArgs: unknown): Actor {
   const partitions = new Map<string, PartitionState>();
   const subscribers = new Set<string>();
   const sync = new ReportSync();
+  /** Recent admin answers by request, oldest first (bounded). */
+  const answered = new Map<string, Message>();
 
   function persist(ctx: Context): void {
     const state: PersistedScState = {
@@ -270,12 +273,24 @@ export function createSc(rawArgs: unknown): Actor {
             sync.start(ctx, running, () => ctx.send(req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: admin(ctx, req) } as Message));
             return;
           }
+          // A request delivered twice (a duplicating network, a client retry) gets the first
+          // answer again: createTopic must not answer TOPIC_EXISTS to its own duplicate.
+          const key = `${req.replyTo}#${req.reqId}`;
+          const earlier = answered.get(key);
+          if (earlier) {
+            ctx.send(req.replyTo, earlier);
+            return;
+          }
+          let reply: Message;
           try {
-            ctx.send(req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: admin(ctx, req) } as Message);
+            reply = { type: 'AdminReply', reqId: req.reqId, result: admin(ctx, req) } as Message;
           } catch (err) {
             if (!(err instanceof RivuletError)) throw err;
-            ctx.send(req.replyTo, { type: 'AdminReply', reqId: req.reqId, error: toPlainError(err) } as Message);
+            reply = { type: 'AdminReply', reqId: req.reqId, error: toPlainError(err) } as Message;
           }
+          answered.set(key, reply);
+          if (answered.size > MAX_REMEMBERED_ANSWERS) answered.delete(answered.keys().next().value!);
+          ctx.send(req.replyTo, reply);
           return;
         }
         default:

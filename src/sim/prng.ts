@@ -9,7 +9,10 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 export class Prng {
   private readonly rng;
   constructor(readonly seed: number) {
-    this.rng = xoroshiro128plus(seed);
+    // Neighbouring seeds must not give neighbouring streams: scramble the seed (murmur3's fmix32)
+    // and drop the generator's first outputs, which mix a small seed poorly.
+    this.rng = xoroshiro128plus(fmix32(seed));
+    for (let i = 0; i < 8; i++) this.rng.next();
   }
   /** Uniform in [0, 1). */
   next(): number {
@@ -22,4 +25,13 @@ export class Prng {
   chance(p: number): boolean {
     return this.next() < p;
   }
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -12,6 +12,7 @@ export class SimTransport implements HostTransport {
   readonly clientId: ActorId;
   private reqSeq = 1;
   private readonly replies = new Map<number, Message>();
+  private readonly waiting = new Set<number>();
   private eventHandler: (m: Message) => void = () => {};
   private closed = false;
 
@@ -19,7 +20,10 @@ export class SimTransport implements HostTransport {
     this.clientId = clientId;
     sim.registerClient(clientId, (msg) => {
       const reqId = (msg as { reqId?: number }).reqId;
-      if (typeof reqId === 'number' && msg.type !== 'StatusEvent') this.replies.set(reqId, msg);
+      // Keep only replies someone waits for (a duplicated reply to a finished request is dropped).
+      if (typeof reqId === 'number' && msg.type !== 'StatusEvent') {
+        if (this.waiting.has(reqId) && !this.replies.has(reqId)) this.replies.set(reqId, msg);
+      }
       else this.eventHandler(msg);
     });
   }
@@ -33,6 +37,7 @@ export class SimTransport implements HostTransport {
     this.sim.runUntil(() => this.replies.has(reqId), timeoutMs);
     const r = this.replies.get(reqId);
     this.replies.delete(reqId);
+    this.waiting.delete(reqId);
     if (!r) throw new RivuletError(ErrorCode.TIMEOUT, `${what} timed out after ${timeoutMs} ms (virtual)`, { reqId });
     return r as R;
   }
@@ -48,6 +53,7 @@ export class SimTransport implements HostTransport {
 
   async request<R extends Message>(to: ActorId, msg: ClientRequest, timeoutMs: number): Promise<R> {
     await this.yieldTurn();
+    this.waiting.add(msg.reqId);
     this.sim.inject(this.clientId, to, msg);
     return this.await<R>(msg.reqId, timeoutMs, `${msg.type} to ${to}`);
   }
@@ -63,6 +69,7 @@ export class SimTransport implements HostTransport {
   async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
     await this.yieldTurn();
     const reqId = this.nextReqId();
+    if (acks !== 0) this.waiting.add(reqId);
     this.sim.inject(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
     if (acks === 0) return undefined;
     return this.await(reqId, timeoutMs, `Produce to ${to}`);

@@ -1,0 +1,147 @@
+/**
+ * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`: a seed draws a
+ * cluster config and network faults, a workload produces with acks=all and reads everything
+ * back through the embedded API on the sim host, then the faults heal and the run requires
+ * convergence within a bound. Checkers (src/sim/checkers.ts) judge the run; a failure carries its
+ * seed, config, class (crash / correctness / liveness) and a one-line replay command.
+ *
+ * Same seed ⇒ same trace hash (the hash of the delivered-event log).
+ */
+import { Prng } from '../sim/prng.js';
+import { NetworkFaults, drawNetworkFaults, type NetworkFaultConfig } from '../sim/fault-model.js';
+import {
+  checkAckedReadable, checkConfirmedSpus, checkConverged, checkHwMonotonic, checkTransitions, type AckedRecord, type ReadRecord,
+} from '../sim/checkers.js';
+import type { PartitionStatusEvent } from '../../actors/messages.js';
+import { Cluster } from './cluster.js';
+import { Offset } from './offset.js';
+
+export interface SimRunConfig {
+  seed: number;
+  spus: number;
+  partitions: number;
+  replicationFactor: number;
+  records: number;
+  rounds: number;
+  valueBytes: number;
+  network: NetworkFaultConfig;
+}
+
+export type FailureKind = 'crash' | 'correctness' | 'liveness';
+
+export interface SimRunResult {
+  seed: number;
+  config: SimRunConfig;
+  traceHash: string;
+  events: number;
+  virtualMs: number;
+  ok: boolean;
+  failure?: { kind: FailureKind; messages: string[] };
+  replay: string;
+  faults: NetworkFaults['counts'];
+}
+
+export const SIM_BOUNDS = { convergeWithinMs: 20_000, requestTimeoutMs: 60_000 } as const;
+
+/** The run's shape, drawn from its own stream so the config never shifts the sim's draws. */
+export function drawConfig(seed: number): SimRunConfig {
+  const p = new Prng((seed ^ 0x5bd1e995) >>> 0);
+  const spus = p.int(1, 5);
+  return {
+    seed,
+    spus,
+    partitions: p.int(1, 6),
+    replicationFactor: p.int(1, spus),
+    records: p.int(20, 400),
+    rounds: p.int(1, 4),
+    valueBytes: p.int(1, 300),
+    network: drawNetworkFaults(p),
+  };
+}
+
+const valueFor = (seed: number, i: number, bytes: number) => `s${seed}-r${i}-`.padEnd(bytes, 'x');
+
+export async function runSeed(seed: number): Promise<SimRunResult> {
+  const config = drawConfig(seed);
+  const faults = new NetworkFaults(config.network);
+  const replay = `npx rivulet sim --seed ${seed}`;
+  const events: PartitionStatusEvent[] = [];
+  const problems: string[] = [];
+  let kind: FailureKind = 'correctness';
+  let cluster: Cluster | undefined;
+  try {
+    cluster = await Cluster.start({ spus: config.spus, simulation: { seed, network: faults.model }, requestTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
+    const c = cluster;
+    c.on('partition-status', (e) => events.push(e));
+    const spuIds = Array.from({ length: config.spus }, (_, i) => i + 1);
+    problems.push(...checkConfirmedSpus(spuIds, (await c.admin.listSpus()).filter((s) => s.status === 'online').map((s) => s.id)));
+
+    // Phase 1: faults on. Produce with acks=all in rounds; sample HW per leader epoch.
+    await c.admin.createTopic('sim', { partitions: config.partitions, replicationFactor: config.replicationFactor });
+    const producer = await c.producer('sim', { acks: 'all', deliveryTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
+    const acked: AckedRecord[] = [];
+    const hwSamples: { partition: number; epoch: number; hw: number }[] = [];
+    const perRound = Math.ceil(config.records / config.rounds);
+    for (let round = 0, i = 0; round < config.rounds; round++) {
+      const sends = [];
+      for (let k = 0; k < perRound && i < config.records; k++, i++) {
+        const value = valueFor(seed, i, config.valueBytes);
+        sends.push(producer.send(`k${i % 17}`, value).then((m) => acked.push({ partition: m.partition, offset: m.offset, value })));
+      }
+      await Promise.all(sends);
+      for (const p of await c.admin.listPartitions()) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
+    }
+
+    // Phase 2: heal, then require convergence within the bound (liveness).
+    faults.healed = true;
+    const deadline = c.transport.now() + SIM_BOUNDS.convergeWithinMs;
+    let converged = false;
+    while (!converged && c.transport.now() < deadline) {
+      await c.transport.sleep(250);
+      const parts = await c.admin.listPartitions();
+      for (const p of parts) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
+      converged = parts.every((p) => p.resolution === 'Online' && p.replicaStatus.every((r) => r.leo === p.leo && r.hw === p.hw) && p.hw === p.leo);
+    }
+    if (!converged) {
+      kind = 'liveness';
+      problems.push(`replicas did not converge within ${SIM_BOUNDS.convergeWithinMs} ms after healing`);
+    }
+
+    // Read everything back (read_committed) and judge.
+    const read: ReadRecord[] = [];
+    for (const p of await c.admin.listPartitions()) {
+      if (p.hw === 0) continue;
+      const consumer = await c.consumer('sim', { partition: p.partition, offset: Offset.beginning() });
+      for await (const b of consumer.batches()) {
+        for (const r of b.records) read.push({ partition: p.partition, offset: r.offset, value: new TextDecoder().decode(r.value) });
+        if (b.lastOffset >= p.hw - 1) break;
+      }
+      const sim = c.simulator!;
+      const logs = [p.leader, ...p.replicas].map((spu) => {
+        const log = sim.storage.openLog(spu, 'sim', p.partition, {});
+        return { spu, bytes: log.leo > log.base ? log.read(log.base, { maxOffset: log.leo, maxBytes: 1 << 30 }).batches : [] };
+      });
+      if (converged) problems.push(...checkConverged(p.partition, logs));
+    }
+    problems.push(...checkAckedReadable(acked, read), ...checkTransitions(events), ...checkHwMonotonic(hwSamples));
+  } catch (err) {
+    kind = 'crash';
+    problems.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  }
+  const sim = cluster?.simulator;
+  const result: SimRunResult = {
+    seed, config, traceHash: sim?.trace.hex() ?? '', events: sim?.trace.events ?? 0, virtualMs: sim?.now() ?? 0,
+    ok: problems.length === 0, replay, faults: { ...faults.counts },
+    ...(problems.length > 0 ? { failure: { kind, messages: problems } } : {}),
+  };
+  await cluster?.shutdown();
+  return result;
+}
+
+/** One line per run, and on failure its config, problems and replay command. */
+export function describeRun(r: SimRunResult): string {
+  const head = `seed ${r.seed}: ${r.ok ? 'ok' : `FAILED (${r.failure!.kind})`} trace ${r.traceHash} events ${r.events} virtual ${r.virtualMs} ms` +
+    ` spus ${r.config.spus} partitions ${r.config.partitions} rf ${r.config.replicationFactor} records ${r.config.records}`;
+  if (r.ok) return head;
+  return [head, `  config: ${JSON.stringify(r.config)}`, ...r.failure!.messages.map((m) => `  - ${m}`), `  replay: ${r.replay}`].join('\n');
+}

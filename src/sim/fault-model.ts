@@ -1,0 +1,52 @@
+/**
+ * Network faults drawn from the seed (DESIGN §9): per message, with probabilities fixed by the
+ * run's config, an extra delay, a duplicate, or delivery out of per-link order. Phase two of a
+ * run heals the network (`healed = true`): every message then travels normally.
+ *
+ * Messages are never dropped here: loss needs every protocol step to be retried, which the
+ * checkers of later work will demand; today's model exercises delay, duplication and reordering.
+ */
+import type { ActorId, Message } from '../runtime/actor.js';
+import type { LinkFate, NetworkFaultModel } from './sim-host.js';
+import type { Prng } from './prng.js';
+
+export interface NetworkFaultConfig {
+  delayChance: number;
+  maxDelayMs: number;
+  duplicateChance: number;
+  reorderChance: number;
+}
+
+export function drawNetworkFaults(prng: Prng): NetworkFaultConfig {
+  return {
+    delayChance: prng.int(0, 20) / 100,
+    maxDelayMs: prng.int(1, 50),
+    duplicateChance: prng.int(0, 5) / 100,
+    reorderChance: prng.int(0, 5) / 100,
+  };
+}
+
+export class NetworkFaults {
+  healed = false;
+  counts = { delayed: 0, duplicated: 0, reordered: 0 };
+
+  constructor(private readonly cfg: NetworkFaultConfig) {}
+
+  readonly model: NetworkFaultModel = (_from: ActorId, _to: ActorId, _msg: Message, prng: Prng): LinkFate => {
+    if (this.healed) return {};
+    const fate: LinkFate = {};
+    if (prng.chance(this.cfg.delayChance)) {
+      fate.extraDelayMs = prng.int(1, this.cfg.maxDelayMs);
+      this.counts.delayed++;
+    }
+    if (prng.chance(this.cfg.duplicateChance)) {
+      fate.duplicate = true;
+      this.counts.duplicated++;
+    }
+    if (prng.chance(this.cfg.reorderChance)) {
+      fate.reorder = true;
+      this.counts.reordered++;
+    }
+    return fate;
+  };
+}
