@@ -89,7 +89,8 @@ export interface PartitionStatusEvent {
 
 // ---- SPU ↔ SC ----------------------------------------------------------------------------
 export interface SpuRegister { type: 'SpuRegister'; spuId: number; reports: ReplicaReport[] }
-export interface SpuHeartbeat { type: 'SpuHeartbeat'; spuId: number; reports: ReplicaReport[]; storageFull: boolean }
+/** `full`: the reports of every replica the SPU hosts (the SC reconciles assignments against it). */
+export interface SpuHeartbeat { type: 'SpuHeartbeat'; spuId: number; reports: ReplicaReport[]; storageFull: boolean; full: boolean }
 /** From the host: the SPU's thread/process is gone (worker exit); treated like heartbeat loss. */
 export interface SpuLost { type: 'SpuLost'; spuId: number }
 export interface SpuRegistered { type: 'SpuRegistered'; spuId: number }

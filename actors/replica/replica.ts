@@ -187,6 +187,8 @@ export function createReplica(rawArgs: unknown): Actor {
 
   function onAssign(as: ReplicaAssign, ctx: Context): void {
     if (as.epoch < epoch) return;
+    // A repeated assignment (reconciliation, a duplicated message) changes nothing.
+    if (as.epoch === epoch && as.leader === leader && as.replicas.join(',') === replicas.join(',')) return;
     const wasLeader = isLeader() && leaderState !== null;
     leader = as.leader;
     epoch = as.epoch;

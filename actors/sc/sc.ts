@@ -13,7 +13,7 @@ import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
 import {
   Resolution, spuActorId, replicaActorId, type AdminRequest, type ReportReply, type PartitionInfo, type ReplicaAssign, type ReplicaReport,
-  type SpuInfo, type TopicSpec, type PartitionStatusEvent, type SpuLost,
+  type SpuInfo, type TopicSpec, type PartitionStatusEvent, type SpuLost, type SpuHeartbeat,
 } from '../messages.js';
 import { validateTopicName, validateTopicShape } from '../names.js';
 import { transition, type TransitionCause } from './partition-status.js';
@@ -67,12 +67,32 @@ export function createSc(rawArgs: unknown): Actor {
     return true;
   }
 
-  function assign(ctx: Context, p: PartitionState, spec: TopicSpec): void {
+  /** Send the partition's assignment to its online replicas' SPUs (or just to `only`). */
+  function assign(ctx: Context, p: PartitionState, spec: TopicSpec, only?: number): void {
     const msg: ReplicaAssign = {
       type: 'ReplicaAssign', topic: p.topic, partition: p.partition, leader: p.leader,
       replicas: p.replicas, epoch: p.epoch, config: spec.config,
     };
-    for (const spu of p.replicas) if (spus.get(spu)?.online) ctx.send(spuActorId(spu), msg);
+    for (const spu of p.replicas) if ((only === undefined || spu === only) && spus.get(spu)?.online) ctx.send(spuActorId(spu), msg);
+  }
+
+  /**
+   * A full heartbeat lists every replica the SPU hosts: re-send assignments it lacks or holds at
+   * an older epoch, and removals of replicas it should not host (a lost message must not leave a
+   * partition without its replica, or a deleted one behind).
+   */
+  function reconcile(ctx: Context, spuId: number, reports: ReplicaReport[]): void {
+    const hosted = new Map(reports.map((r) => [partitionKey(r.topic, r.partition), r]));
+    for (const p of partitions.values()) {
+      if (!p.replicas.includes(spuId)) continue;
+      const r = hosted.get(partitionKey(p.topic, p.partition));
+      const spec = topics.get(p.topic);
+      if (spec && (!r || r.epoch < p.epoch)) assign(ctx, p, spec, spuId);
+    }
+    for (const r of reports) {
+      const p = partitions.get(partitionKey(r.topic, r.partition));
+      if (!p || !p.replicas.includes(spuId)) ctx.send(spuActorId(spuId), { type: 'ReplicaRemove', topic: r.topic, partition: r.partition } as Message);
+    }
   }
 
   function applyReport(ctx: Context, r: ReplicaReport): void {
@@ -236,6 +256,7 @@ export function createSc(rawArgs: unknown): Actor {
             }
           }
           for (const r of m.reports) applyReport(ctx, r);
+          if ((m as SpuHeartbeat).full) reconcile(ctx, s.id, m.reports);
           for (const p of partitions.values()) {
             const leaderless = p.resolution === Resolution.LeaderOffline || p.resolution === Resolution.Offline;
             if (leaderless && !spus.get(p.leader)?.online) elect(ctx, p);

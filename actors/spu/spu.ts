@@ -32,7 +32,7 @@ export function createSpu(rawArgs: unknown): Actor {
 
   function heartbeat(ctx: Context, only?: Set<string>): void {
     const list = only ? [...only].map((k) => reports.get(k)).filter((r): r is ReplicaReport => !!r) : [...reports.values()];
-    ctx.send(SC_ID, { type: 'SpuHeartbeat', spuId, reports: list, storageFull: ctx.storage.budget(spuId).full } as Message);
+    ctx.send(SC_ID, { type: 'SpuHeartbeat', spuId, reports: list, storageFull: ctx.storage.budget(spuId).full, full: only === undefined } as Message);
   }
 
   return {

@@ -26,6 +26,8 @@ export interface ProducerOptions {
   batchBytes?: number;
   maxBufferedBytes?: number;
   deliveryTimeoutMs?: number;
+  /** How long one attempt waits for its ack before it is retried (within deliveryTimeoutMs). */
+  requestTimeoutMs?: number;
   maxRecordBytes?: number;
 }
 
@@ -35,6 +37,7 @@ export const PRODUCER_DEFAULTS = {
   batchBytes: 64 * 1024,
   maxBufferedBytes: 32 * 1024 * 1024,
   deliveryTimeoutMs: 30_000,
+  requestTimeoutMs: 10_000,
   maxRecordBytes: 8 * 1024 * 1024,
 } as const;
 
@@ -224,7 +227,7 @@ export class Producer {
     for (let attempt = 0; ; attempt++) {
       try {
         const p = this.partitions[partition]!;
-        const ack = (await this.t.produce(replicaActorId(this.topic, partition, p.leader), batch, this.opts.acks, Math.max(1, deadline - this.t.now()))) as ProduceAck | undefined;
+        const ack = (await this.t.produce(replicaActorId(this.topic, partition, p.leader), batch, this.opts.acks, Math.max(1, Math.min(this.opts.requestTimeoutMs, deadline - this.t.now())))) as ProduceAck | undefined;
         if (!ack) return -1;
         if (ack.error) throw fromPlainError(ack.error);
         return ack.baseOffset;

@@ -3,9 +3,11 @@
  * run's config, an extra delay, a duplicate, or delivery out of per-link order. Phase two of a
  * run heals the network (`healed = true`): every message then travels normally.
  *
- * Messages are never dropped here: loss needs every protocol step to be retried, which the
- * checkers of later work will demand; today's model exercises delay, duplication and reordering.
+ * Loss applies between actors on different nodes (SC, SPUs); a client's link is a reliable
+ * connection (its requests have timeouts and retries of their own, admin calls do not), and
+ * messages inside one SPU never cross a network.
  */
+import { nodeOf } from '../runtime/link-cuts.js';
 import type { ActorId, Message } from '../runtime/actor.js';
 import type { LinkFate, NetworkFaultModel } from './sim-host.js';
 import type { Prng } from './prng.js';
@@ -15,6 +17,7 @@ export interface NetworkFaultConfig {
   maxDelayMs: number;
   duplicateChance: number;
   reorderChance: number;
+  lossChance: number;
 }
 
 export function drawNetworkFaults(prng: Prng): NetworkFaultConfig {
@@ -23,18 +26,26 @@ export function drawNetworkFaults(prng: Prng): NetworkFaultConfig {
     maxDelayMs: prng.int(1, 50),
     duplicateChance: prng.int(0, 5) / 100,
     reorderChance: prng.int(0, 5) / 100,
+    lossChance: prng.int(0, 5) / 100,
   };
 }
 
 export class NetworkFaults {
   healed = false;
-  counts = { delayed: 0, duplicated: 0, reordered: 0 };
+  counts = { delayed: 0, duplicated: 0, reordered: 0, lost: 0 };
 
   constructor(private readonly cfg: NetworkFaultConfig) {}
 
-  readonly model: NetworkFaultModel = (_from: ActorId, _to: ActorId, _msg: Message, prng: Prng): LinkFate => {
+  readonly model: NetworkFaultModel = (from: ActorId, to: ActorId, _msg: Message, prng: Prng): LinkFate => {
     if (this.healed) return {};
+    const a = nodeOf(from);
+    const b = nodeOf(to);
+    if (a === b) return {}; // inside one SPU: no network
     const fate: LinkFate = {};
+    if (a >= 0 && b >= 0 && prng.chance(this.cfg.lossChance)) {
+      this.counts.lost++;
+      return { drop: true };
+    }
     if (prng.chance(this.cfg.delayChance)) {
       fate.extraDelayMs = prng.int(1, this.cfg.maxDelayMs);
       this.counts.delayed++;
