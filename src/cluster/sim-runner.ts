@@ -1,8 +1,8 @@
 /**
  * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`: a seed draws a
- * cluster config and network faults, a workload produces with acks=all and reads everything
- * back through the embedded API on the sim host, then the faults heal and the run requires
- * convergence within a bound. Checkers (src/sim/checkers.ts) judge the run; a failure carries its
+ * cluster config, network faults and SPU crash/restarts, a workload produces with acks=all and
+ * reads everything back through the embedded API on the sim host, then the faults heal and the
+ * run requires convergence within a bound. Checkers (src/sim/checkers.ts) judge the run; a failure carries its
  * seed, config, class (crash / correctness / liveness) and a one-line replay command.
  *
  * Same seed ⇒ same trace hash (the hash of the delivered-event log).
@@ -25,6 +25,9 @@ export interface SimRunConfig {
   rounds: number;
   valueBytes: number;
   network: NetworkFaultConfig;
+  /** Chance, per produce round, that one SPU crashes (kill -9) and restarts after `downMs`. */
+  crashChance: number;
+  maxDownMs: number;
 }
 
 export type FailureKind = 'crash' | 'correctness' | 'liveness';
@@ -38,7 +41,7 @@ export interface SimRunResult {
   ok: boolean;
   failure?: { kind: FailureKind; messages: string[] };
   replay: string;
-  faults: NetworkFaults['counts'];
+  faults: NetworkFaults['counts'] & { crashes: number };
 }
 
 export const SIM_BOUNDS = { convergeWithinMs: 20_000, requestTimeoutMs: 60_000 } as const;
@@ -56,6 +59,8 @@ export function drawConfig(seed: number): SimRunConfig {
     rounds: p.int(1, 4),
     valueBytes: p.int(1, 300),
     network: drawNetworkFaults(p),
+    crashChance: p.int(0, 50) / 100,
+    maxDownMs: p.int(100, 4_000),
   };
 }
 
@@ -69,6 +74,7 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
   const problems: string[] = [];
   let kind: FailureKind = 'correctness';
   let cluster: Cluster | undefined;
+  let crashes = 0;
   try {
     cluster = await Cluster.start({ spus: config.spus, simulation: { seed, network: faults.model }, requestTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
     const c = cluster;
@@ -82,7 +88,18 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
     const acked: AckedRecord[] = [];
     const hwSamples: { partition: number; epoch: number; hw: number }[] = [];
     const perRound = Math.ceil(config.records / config.rounds);
+    const sim = c.simulator!;
+    const chaos = new Prng((seed ^ 0x27d4eb2f) >>> 0);
     for (let round = 0, i = 0; round < config.rounds; round++) {
+      if (chaos.chance(config.crashChance)) {
+        // An SPU dies (kill -9) and comes back after a while; the workload carries on meanwhile.
+        const spu = chaos.int(1, config.spus);
+        if (!sim.isDown(spu)) {
+          sim.crashSpu(spu);
+          crashes++;
+          sim.at(sim.now() + chaos.int(1, config.maxDownMs), () => sim.restartSpu(spu));
+        }
+      }
       const sends = [];
       for (let k = 0; k < perRound && i < config.records; k++, i++) {
         const value = valueFor(seed, i, config.valueBytes);
@@ -92,8 +109,9 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
       for (const p of await c.admin.listPartitions()) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
     }
 
-    // Phase 2: heal, then require convergence within the bound (liveness).
+    // Phase 2: heal — every SPU up, no more network faults — then require convergence (liveness).
     faults.healed = true;
+    for (let spu = 1; spu <= config.spus; spu++) sim.restartSpu(spu);
     const deadline = c.transport.now() + SIM_BOUNDS.convergeWithinMs;
     let converged = false;
     while (!converged && c.transport.now() < deadline) {
@@ -116,7 +134,6 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
         for (const r of b.records) read.push({ partition: p.partition, offset: r.offset, value: new TextDecoder().decode(r.value) });
         if (b.lastOffset >= p.hw - 1) break;
       }
-      const sim = c.simulator!;
       const logs = [p.leader, ...p.replicas].map((spu) => {
         const log = sim.storage.openLog(spu, 'sim', p.partition, {});
         return { spu, bytes: log.leo > log.base ? log.read(log.base, { maxOffset: log.leo, maxBytes: 1 << 30 }).batches : [] };
@@ -131,7 +148,7 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
   const sim = cluster?.simulator;
   const result: SimRunResult = {
     seed, config, traceHash: sim?.trace.hex() ?? '', events: sim?.trace.events ?? 0, virtualMs: sim?.now() ?? 0,
-    ok: problems.length === 0, replay, faults: { ...faults.counts },
+    ok: problems.length === 0, replay, faults: { ...faults.counts, crashes },
     ...(problems.length > 0 ? { failure: { kind, messages: problems } } : {}),
   };
   await cluster?.shutdown();

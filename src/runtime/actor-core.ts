@@ -108,6 +108,20 @@ export class ActorCore {
     }
   }
 
+  /** Remove an actor as a crash would: no onStop, timers gone, mailbox lost. */
+  crashLocal(id: ActorId): void {
+    const cell = this.cells.get(id);
+    if (!cell) return;
+    this.cells.delete(id);
+    for (const t of cell.timers) this.timers.cancel(t);
+    this.restarts.forget(id);
+  }
+
+  /** Ids of the actors that belong to one SPU (its placement group). */
+  idsOfSpu(spuId: number): ActorId[] {
+    return [...this.cells.values()].filter((c) => c.spec.spuId === spuId).map((c) => c.spec.id);
+  }
+
   /** Stop every actor (used when a host shuts down). */
   stopAll(): void {
     for (const id of [...this.cells.keys()]) this.stopLocal(id);

@@ -55,6 +55,10 @@ export class SimHost {
   readonly storage: SimStorage;
   private clock = 0;
   private readonly events = new TimerQueue<SimEvent>();
+  /** Host-level actions at a virtual time (fault schedules: restart an SPU, heal a link…). */
+  private readonly actions = new TimerQueue<() => void>();
+  private readonly spawned = new Map<ActorId, SpawnSpec>();
+  private readonly down = new Set<number>();
   private readonly linkClock = new Map<string, number>();
   private readonly clients = new Map<ActorId, (msg: Message) => void>();
   private readonly core: ActorCore;
@@ -70,7 +74,11 @@ export class SimHost {
       now: () => this.clock,
       random: () => this.prng.next(),
       route: (from, to, msg) => this.route(from, to, msg),
-      spawn: (spec: SpawnSpec) => this.core.spawnLocal(spec),
+      spawn: (spec: SpawnSpec) => {
+        if (this.down.has(spec.spuId)) return; // a crashed SPU starts nothing
+        this.spawned.set(spec.id, spec);
+        this.core.spawnLocal(spec);
+      },
       stop: (id) => this.core.stopLocal(id),
       storage: this.storage,
       logger: (id) => quietLogger(id, opts.logLines, () => this.clock),
@@ -85,7 +93,35 @@ export class SimHost {
   }
 
   spawn(spec: SpawnSpec): void {
+    this.spawned.set(spec.id, spec);
     this.core.spawnLocal(spec);
+  }
+
+  /** Run `fn` at virtual time `atMs` (in event order with everything else). */
+  at(atMs: number, fn: () => void): void {
+    this.actions.add(Math.max(atMs, this.clock), fn);
+  }
+
+  /**
+   * Crash an SPU as `kill -9` would: its actors vanish without onStop, messages to them become
+   * dead letters. Its logs are its disk: they stay as written (acknowledged appends survive).
+   */
+  crashSpu(spuId: number): void {
+    for (const id of this.core.idsOfSpu(spuId)) this.core.crashLocal(id);
+    this.down.add(spuId);
+    this.trace.addString(`${this.clock}|crash spu ${spuId}|`);
+  }
+
+  /** Start a crashed SPU again from its original spec; it re-registers and gets its replicas back. */
+  restartSpu(spuId: number): void {
+    if (!this.down.delete(spuId)) return;
+    this.trace.addString(`${this.clock}|restart spu ${spuId}|`);
+    const spec = this.spawned.get(`spu-${spuId}`);
+    if (spec && !this.core.has(spec.id)) this.core.spawnLocal(spec);
+  }
+
+  isDown(spuId: number): boolean {
+    return this.down.has(spuId);
   }
 
   has(id: ActorId): boolean {
@@ -122,11 +158,8 @@ export class SimHost {
 
   /** Time of the next thing that will happen, or undefined when the world is idle. */
   private nextDue(): number | undefined {
-    const e = this.events.peek()?.dueMs;
-    const t = this.core.nextTimerDue();
-    if (e === undefined) return t;
-    if (t === undefined) return e;
-    return Math.min(e, t);
+    const due = [this.events.peek()?.dueMs, this.core.nextTimerDue(), this.actions.peek()?.dueMs].filter((d): d is number => d !== undefined);
+    return due.length === 0 ? undefined : Math.min(...due);
   }
 
   /** Process one instant of virtual time. Returns false when nothing is left to do. */
@@ -134,6 +167,7 @@ export class SimHost {
     const due = this.nextDue();
     if (due === undefined) return false;
     this.clock = Math.max(this.clock, due);
+    for (let a = this.actions.popDue(this.clock); a; a = this.actions.popDue(this.clock)) a.payload();
     for (let e = this.events.popDue(this.clock); e; e = this.events.popDue(this.clock)) {
       const { from, to, msg } = e.payload;
       this.trace.event(this.clock, from, to, msg);
