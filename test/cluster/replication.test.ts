@@ -51,7 +51,7 @@ describe('replication', () => {
   });
 
   it('fails over to an in-sync follower when the leader crashes, keeping every acknowledged record (threads)', async () => {
-    const c = await Cluster.start({ spus: 3, heartbeatMs: 50, spuTimeoutMs: 500 });
+    const c = await Cluster.start({ spus: 3, heartbeatMs: 100, spuTimeoutMs: 1_000 });
     const events: PartitionStatusEvent[] = [];
     c.on('partition-status', (e) => events.push(e));
     try {
@@ -96,7 +96,7 @@ describe('replication', () => {
 
 describe('network partition (threads)', () => {
   it('elects a new leader when the leader is cut off, and the old one rejoins as a follower after reconnect', async () => {
-    const c = await Cluster.start({ spus: 3, heartbeatMs: 50, spuTimeoutMs: 400 });
+    const c = await Cluster.start({ spus: 3, heartbeatMs: 100, spuTimeoutMs: 1_000 });
     try {
       await c.admin.createTopic('np', { partitions: 1, replicationFactor: 3, replicaLagMs: 500 });
       const p = await c.producer('np', { acks: 'all', deliveryTimeoutMs: 20_000 });
