@@ -31,7 +31,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, spuIds: number[]) {
     super();
     this.admin = new Admin(transport, options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs);
-    this.faults = new Faults(transport instanceof ThreadTransport ? transport.host : undefined, spuIds);
+    this.faults = new Faults(transport instanceof ThreadTransport ? transport.host : (transport as SimTransport).sim, spuIds);
     transport.onEvent((msg: Message) => {
       if (msg.type === 'StatusEvent') this.emit('partition-status', (msg as StatusEvent).event);
     });

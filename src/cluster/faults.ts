@@ -1,24 +1,24 @@
 /**
- * Fault injection on a running embedded cluster (DESIGN §8). crashSpu ends the SPU's worker(s)
+ * Fault injection on a running embedded cluster (DESIGN §8), on threads or on the simulator
+ * (same calls; the sim applies them at the current virtual time). crashSpu ends the SPU's worker(s)
  * and leaves it down until restartSpu; killWorker injects a real uncaught exception into the
  * SPU's worker, which its supervisor restarts; fill/freeStorage act on the SPU's storage budget.
  * disconnectSpu cuts the SPU off from the SC, the other SPUs and clients until reconnectSpu
  * (messages across the cut are lost, as in a network partition).
  */
 import { RivuletError, ErrorCode } from '../storage/errors.js';
-import type { ThreadHost } from '../threads/thread-host.js';
+import type { HostFaults } from '../runtime/transport.js';
 
 export class Faults {
-  constructor(private readonly host: ThreadHost | undefined, private readonly spuIds: number[]) {}
+  constructor(private readonly host: HostFaults, private readonly spuIds: number[]) {}
 
-  private need(spuId: number): ThreadHost {
-    if (!this.host) throw new RivuletError(ErrorCode.INVALID_CONFIG, 'fault injection on a simulated cluster is driven by the simulator (rivulet sim)');
+  private need(spuId: number): HostFaults {
     if (!this.spuIds.includes(spuId)) throw new RivuletError(ErrorCode.INVALID_CONFIG, `no SPU ${spuId} in this cluster (SPUs: ${this.spuIds.join(', ')})`);
     return this.host;
   }
 
   async crashSpu(spuId: number): Promise<void> {
-    await this.need(spuId).killSpu(spuId, false);
+    await this.need(spuId).crashSpu(spuId);
   }
 
   async restartSpu(spuId: number): Promise<void> {
@@ -27,7 +27,7 @@ export class Faults {
 
   /** A real crash: an uncaught exception in the SPU's worker; supervision restarts it. */
   async killWorker(spuId: number): Promise<void> {
-    this.need(spuId).crashWorker(spuId);
+    this.need(spuId).killWorker(spuId);
   }
 
   async fillStorage(spuId: number): Promise<void> {

@@ -95,9 +95,9 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
         // An SPU dies (kill -9) and comes back after a while; the workload carries on meanwhile.
         const spu = chaos.int(1, config.spus);
         if (!sim.isDown(spu)) {
-          sim.crashSpu(spu);
+          sim.crashNow(spu);
           crashes++;
-          sim.at(sim.now() + chaos.int(1, config.maxDownMs), () => sim.restartSpu(spu));
+          sim.at(sim.now() + chaos.int(1, config.maxDownMs), () => sim.restartNow(spu));
         }
       }
       const sends = [];
@@ -111,7 +111,7 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
 
     // Phase 2: heal — every SPU up, no more network faults — then require convergence (liveness).
     faults.healed = true;
-    for (let spu = 1; spu <= config.spus; spu++) sim.restartSpu(spu);
+    for (let spu = 1; spu <= config.spus; spu++) sim.restartNow(spu);
     const deadline = c.transport.now() + SIM_BOUNDS.convergeWithinMs;
     let converged = false;
     while (!converged && c.transport.now() < deadline) {

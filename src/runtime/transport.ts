@@ -47,3 +47,16 @@ export interface ClusterPlan {
   sc: { id: ActorId; behavior: string; args: unknown };
   spus: { id: ActorId; behavior: string; args: unknown; spuId: number }[];
 }
+
+/** Fault injection both hosts offer (cluster.faults drives it). */
+export interface HostFaults {
+  /** Kill an SPU (its actors vanish) and leave it down until restartSpu. */
+  crashSpu(spuId: number): Promise<void>;
+  restartSpu(spuId: number): Promise<void>;
+  /** A crash its supervisor recovers from by itself (restart with backoff). */
+  killWorker(spuId: number): void;
+  /** Cut an SPU off from the SC, the other SPUs and clients, or heal the cut. */
+  setDisconnected(spuId: number, disconnected: boolean): void;
+  /** Make an SPU's storage look full, or undo it. */
+  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void;
+}

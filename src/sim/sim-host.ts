@@ -11,6 +11,8 @@
  */
 import type { ActorId, ActorLogger, Message, SpawnSpec, BehaviorRegistry } from '../runtime/actor.js';
 import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
+import { LinkCuts } from '../runtime/link-cuts.js';
+import type { HostFaults } from '../runtime/transport.js';
 import { TimerQueue } from '../runtime/timer-queue.js';
 import { Prng } from './prng.js';
 import { SimStorage } from './sim-storage.js';
@@ -41,6 +43,8 @@ export interface SimOptions {
 }
 
 type SimEvent = { from: ActorId; to: ActorId; msg: Message };
+/** How long a supervised SPU stays down after killWorker (virtual ms). */
+const SIM_RESTART_BACKOFF_MS = 50;
 
 const quietLogger = (id: string, lines?: string[], now?: () => number): ActorLogger => {
   const put = (level: string) => (fields: Record<string, unknown>, msg: string) => {
@@ -49,7 +53,7 @@ const quietLogger = (id: string, lines?: string[], now?: () => number): ActorLog
   return { debug: () => {}, info: put('info'), warn: put('warn'), error: put('error') };
 };
 
-export class SimHost {
+export class SimHost implements HostFaults {
   readonly prng: Prng;
   readonly trace = new TraceHash();
   readonly storage: SimStorage;
@@ -59,6 +63,7 @@ export class SimHost {
   private readonly actions = new TimerQueue<() => void>();
   private readonly spawned = new Map<ActorId, SpawnSpec>();
   private readonly down = new Set<number>();
+  private readonly cuts = new LinkCuts();
   private readonly linkClock = new Map<string, number>();
   private readonly clients = new Map<ActorId, (msg: Message) => void>();
   private readonly core: ActorCore;
@@ -106,14 +111,41 @@ export class SimHost {
    * Crash an SPU as `kill -9` would: its actors vanish without onStop, messages to them become
    * dead letters. Its logs are its disk: they stay as written (acknowledged appends survive).
    */
-  crashSpu(spuId: number): void {
+  async crashSpu(spuId: number): Promise<void> {
+    this.crashNow(spuId);
+  }
+
+  async restartSpu(spuId: number): Promise<void> {
+    this.restartNow(spuId);
+  }
+
+  /** A crash the supervisor recovers from: the SPU is back after a short backoff. */
+  killWorker(spuId: number): void {
+    this.crashNow(spuId);
+    this.at(this.clock + SIM_RESTART_BACKOFF_MS, () => this.restartNow(spuId));
+  }
+
+  setDisconnected(spuId: number, disconnected: boolean): void {
+    const next = new Set(this.cuts.spus);
+    if (disconnected) next.add(spuId);
+    else next.delete(spuId);
+    this.cuts.set(next);
+    this.trace.addString(`${this.clock}|cut ${this.cuts.spus.join(',')}|`);
+  }
+
+  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void {
+    if (op === 'fillStorage') this.storage.budget(spuId).fill();
+    else this.storage.budget(spuId).unfill();
+  }
+
+  crashNow(spuId: number): void {
     for (const id of this.core.idsOfSpu(spuId)) this.core.crashLocal(id);
     this.down.add(spuId);
     this.trace.addString(`${this.clock}|crash spu ${spuId}|`);
   }
 
   /** Start a crashed SPU again from its original spec; it re-registers and gets its replicas back. */
-  restartSpu(spuId: number): void {
+  restartNow(spuId: number): void {
     if (!this.down.delete(spuId)) return;
     this.trace.addString(`${this.clock}|restart spu ${spuId}|`);
     const spec = this.spawned.get(`spu-${spuId}`);
@@ -139,6 +171,10 @@ export class SimHost {
   }
 
   private route(from: ActorId, to: ActorId, msg: Message): void {
+    if (this.cuts.blocks(from, to)) {
+      this.dropped++;
+      return;
+    }
     const fate = this.opts.network?.(from, to, msg, this.prng, this.clock) ?? {};
     if (fate.drop) {
       this.dropped++;

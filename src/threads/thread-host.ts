@@ -14,7 +14,7 @@ import type { ActorId, ActorLogger, BehaviorRegistry, Message, SpawnSpec } from 
 import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
-import type { ClusterPlan } from '../runtime/transport.js';
+import type { ClusterPlan, HostFaults } from '../runtime/transport.js';
 import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
 import { MainStorage } from './main-storage.js';
@@ -47,7 +47,7 @@ const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
 /** A message relayed more often than this is dropped (never an endless bounce). */
 const MAX_RELAY_HOPS = 4;
 
-export class ThreadHost {
+export class ThreadHost implements HostFaults {
   private readonly workers = new Map<number, WorkerSlot>();
   private readonly directory = new Map<ActorId, number>();
   private readonly relayQueue = new Map<ActorId, Envelope[]>();
@@ -298,8 +298,12 @@ export class ThreadHost {
     this.events.spuRestarted(spuId);
   }
 
+  async crashSpu(spuId: number): Promise<void> {
+    await this.killSpu(spuId, false);
+  }
+
   /** Inject a real crash (an uncaught exception) into an SPU's worker. */
-  crashWorker(spuId: number): void {
+  killWorker(spuId: number): void {
     this.workerOf(`spu-${spuId}`)?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
   }
 
