@@ -8,7 +8,7 @@ import type { Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, batchBaseOffset, batchLastOffset, type PartitionLog } from '../../src/storage/index.js';
 import { replicaActorId, type ReplicaFetch, type ReplicaFetchReply } from '../messages.js';
 
-export const FOLLOWER_DEFAULTS = { fetchWaitMs: 500, fetchTimeoutMs: 2_000, retryMs: 100 } as const;
+export const FOLLOWER_DEFAULTS = { fetchWaitMs: 500, fetchTimeoutMs: 1_000, retryMs: 100 } as const;
 
 export class Follower {
   private inFlight: { reqId: number; sentMs: number } | null = null;
