@@ -5,10 +5,13 @@
  * partition (Kafka's default), null keys round-robin, a record may pin its partition.
  *
  * Invariants:
- * - At most `maxBufferedBytes` are buffered or in flight; beyond that send() waits (backpressure).
- * - Every send's promise settles: with its offset, or with the batch's typed error after
- *   retriable errors (NOT_LEADER, WORKER_EXITED, TIMEOUT) were retried until `deliveryTimeoutMs`.
- * - flush() resolves when every record sent before it is acknowledged (or failed).
+ * - At most `maxBufferedBytes` (plus one record) are buffered or in flight; beyond that records
+ *   wait in an ordered queue and enter batches as acks free room (backpressure).
+ * - Every send's receipt settles: with its offset, or with the batch's typed error after
+ *   retriable errors (NOT_LEADER, WORKER_EXITED, TIMEOUT) were retried — each attempt bounded by
+ *   `requestTimeoutMs` — until `deliveryTimeoutMs`. UNKNOWN_TOPIC and OUT_OF_SPACE are not retried.
+ * - flush() resolves when every record sent before it is acknowledged; it rejects with the first
+ *   failure of a record whose receipt nobody awaited.
  */
 import type { HostTransport } from '../runtime/transport.js';
 import { replicaActorId, type AcksMode, type PartitionInfo, type ProduceAck } from '../../actors/messages.js';

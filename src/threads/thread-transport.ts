@@ -8,6 +8,8 @@
  * - Every pending request/produce settles exactly once: reply, error, timeout, worker loss or
  *   shutdown (CLUSTER_CLOSED).
  * - At most `maxInFlight` produce requests are pending; more wait (backpressure).
+ * - Frames enter a worker's produce ring in call order (a queue forms once one waits for room),
+ *   so a partition's batches are never reordered on the way in.
  */
 import type { ActorId, BehaviorRegistry, Message } from '../runtime/actor.js';
 import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
