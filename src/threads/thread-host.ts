@@ -10,7 +10,8 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import pino from 'pino';
-import type { ActorId, ActorLogger, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
+import type { ActorId, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
+import { actorLoggers } from './logging.js';
 import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
@@ -46,6 +47,8 @@ export interface ThreadHostEvents {
 const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
 /** A message relayed more often than this is dropped (never an endless bounce). */
 const MAX_RELAY_HOPS = 4;
+/** Messages held for actors that are not running yet: per actor, and how many actors. */
+const RELAY_LIMITS = { heldPerActor: 1024, heldActors: 4096 } as const;
 
 export class ThreadHost implements HostFaults {
   private readonly workers = new Map<number, WorkerSlot>();
@@ -63,10 +66,7 @@ export class ThreadHost implements HostFaults {
 
   constructor(private readonly opts: ThreadHostOptions, private readonly events: ThreadHostEvents) {
     this.log = pino({ level: opts.logLevel ?? 'silent' }).child({ host: 'main' });
-    const logger = (id: string): ActorLogger => {
-      const c = this.log.child({ actor: id });
-      return { debug: (f, m) => c.debug(f, m), info: (f, m) => c.info(f, m), warn: (f, m) => c.warn(f, m), error: (f, m) => c.error(f, m) };
-    };
+    const logger = actorLoggers(this.log);
     this.core = new ActorCore(
       {
         now: () => Date.now(),
@@ -135,10 +135,13 @@ export class ThreadHost implements HostFaults {
       slot.worker.postMessage(env);
       return;
     }
-    // Not started yet (or restarting): hold a bounded number of messages for it.
-    const q = this.relayQueue.get(env.to) ?? [];
-    if (q.length < 1024) q.push(env);
-    this.relayQueue.set(env.to, q);
+    // Not started yet (or restarting): hold a bounded number of messages for a bounded number of ids.
+    const q = this.relayQueue.get(env.to);
+    if (q) {
+      if (q.length < RELAY_LIMITS.heldPerActor) q.push(env);
+    } else if (this.relayQueue.size < RELAY_LIMITS.heldActors) {
+      this.relayQueue.set(env.to, [env]);
+    }
   }
 
   private spuSpec(spuId: number): SpawnSpec {

@@ -8,13 +8,14 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import pino from 'pino';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { ActorId, ActorLogger, Message } from '../runtime/actor.js';
+import type { ActorId, Message } from '../runtime/actor.js';
 import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
 import { BEHAVIORS } from '../../actors/behaviors.js';
 import { replicaActorId } from '../../actors/messages.js';
 import { RingReader } from '../storage/index.js';
 import { RivuletError, ErrorCode, toPlainError } from '../storage/errors.js';
 import { CoreDriver } from './core-driver.js';
+import { actorLoggers } from './logging.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
 import type { Envelope, WorkerInit } from './envelope.js';
 import { readProduceFrame } from './produce-frame.js';
@@ -23,16 +24,7 @@ import { ThreadStorage } from './thread-storage.js';
 const init = workerData as WorkerInit;
 const parent = parentPort!;
 const base = pino({ level: process.env['RIVULET_LOG_LEVEL'] ?? 'silent' }).child({ worker: init.workerIndex });
-const loggers = new Map<string, ActorLogger>();
-const logger = (id: string): ActorLogger => {
-  let l = loggers.get(id);
-  if (!l) {
-    const c = base.child({ actor: id });
-    l = { debug: (f, m) => c.debug(f, m), info: (f, m) => c.info(f, m), warn: (f, m) => c.warn(f, m), error: (f, m) => c.error(f, m) };
-    loggers.set(id, l);
-  }
-  return l;
-};
+const logger = actorLoggers(base);
 
 const peers = new Map<number, MessagePort>();
 const cuts = new LinkCuts();
