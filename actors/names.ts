@@ -3,6 +3,8 @@
  * 1–63 characters of lowercase letters, digits and '-', starting and ending alphanumeric.
  */
 import { RivuletError, ErrorCode } from '../src/storage/errors.js';
+import { resolveLogConfig } from '../src/storage/index.js';
+import type { TopicConfig } from './messages.js';
 
 export const TOPIC_LIMITS = { nameMaxChars: 63, maxPartitions: 10_000, maxReplicationFactor: 16 } as const;
 const TOPIC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -14,6 +16,15 @@ export function validateTopicName(name: unknown): asserts name is string {
       `invalid topic name ${JSON.stringify(name)}: use 1-${TOPIC_LIMITS.nameMaxChars} lowercase letters, digits or '-', starting and ending with a letter or digit`,
       { name },
     );
+  }
+}
+
+/** A topic's config must open a log (segment size, retention, fsync…) — checked before any replica exists. */
+export function validateTopicConfig(config: TopicConfig): void {
+  const { replicaLagMs, ...log } = config ?? {};
+  resolveLogConfig(log);
+  if (replicaLagMs !== undefined && !(typeof replicaLagMs === 'number' && replicaLagMs > 0 && Number.isFinite(replicaLagMs))) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `invalid topic config replicaLagMs=${String(replicaLagMs)}: a positive number of ms`, { field: 'replicaLagMs' });
   }
 }
 

@@ -15,7 +15,7 @@ import {
   Resolution, spuActorId, replicaActorId, type AdminRequest, type ReportReply, type PartitionInfo, type ReplicaAssign, type ReplicaReport,
   type SpuInfo, type TopicSpec, type PartitionStatusEvent, type SpuLost, type SpuHeartbeat,
 } from '../messages.js';
-import { validateTopicName, validateTopicShape } from '../names.js';
+import { validateTopicConfig, validateTopicName, validateTopicShape } from '../names.js';
 import { transition, type TransitionCause } from './partition-status.js';
 import { placeReplicas } from './placement.js';
 import { ReportSync } from './report-sync.js';
@@ -176,6 +176,7 @@ export function createSc(rawArgs: unknown): Actor {
         if (topics.has(spec.name)) throw new RivuletError(ErrorCode.TOPIC_EXISTS, `topic '${spec.name}' already exists`, { topic: spec.name });
         const online = [...spus.values()].filter((s) => s.online).map((s) => s.id);
         validateTopicShape(spec.partitions, spec.replicationFactor, online.length);
+        validateTopicConfig(spec.config);
         topics.set(spec.name, spec);
         placeReplicas(online, spec.partitions, spec.replicationFactor).forEach((replicas, partition) => {
           const p: PartitionState = {

@@ -20,16 +20,22 @@ export class SpuBudgets {
   }
 }
 
+/** JSON that keeps ±Infinity (a topic's `retentionMs: Infinity` must survive a restart). */
+export const stateJson = {
+  stringify: (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (v === Infinity ? '__+Infinity__' : v === -Infinity ? '__-Infinity__' : v)),
+  parse: (text: string): unknown => JSON.parse(text, (_k, v: unknown) => (v === '__+Infinity__' ? Infinity : v === '__-Infinity__' ? -Infinity : v)),
+};
+
 export class MemoryStateStore {
   private readonly states = new Map<string, string>();
 
   load(name: string): unknown {
     const s = this.states.get(name);
-    return s === undefined ? undefined : JSON.parse(s);
+    return s === undefined ? undefined : stateJson.parse(s);
   }
 
   save(name: string, value: unknown): void {
-    this.states.set(name, JSON.stringify(value));
+    this.states.set(name, stateJson.stringify(value));
   }
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { StorageProvider } from '../runtime/actor.js';
 import { StorageBudget, type PartitionLog } from '../storage/index.js';
 import { assert } from '../storage/errors.js';
-import { MemoryStateStore } from '../runtime/host-state.js';
+import { MemoryStateStore, stateJson } from '../runtime/host-state.js';
 
 export class MainStorage implements StorageProvider {
   private readonly memory = new MemoryStateStore();
@@ -30,7 +30,7 @@ export class MainStorage implements StorageProvider {
   loadState(name: string): unknown {
     if (!this.home) return this.memory.load(name);
     try {
-      return JSON.parse(fs.readFileSync(this.file(name), 'utf8'));
+      return stateJson.parse(fs.readFileSync(this.file(name), 'utf8'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -42,7 +42,7 @@ export class MainStorage implements StorageProvider {
       this.memory.save(name, value);
       return;
     }
-    const text = JSON.stringify(value);
+    const text = stateJson.stringify(value);
     const file = this.file(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp`;

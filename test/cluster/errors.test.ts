@@ -30,6 +30,9 @@ for (const [name, opts] of [['sim', { simulation: { seed: 5 } }], ['threads', {}
         await expectCode(c.admin.createTopic('-x'), ErrorCode.INVALID_NAME);
         await expectCode(c.admin.createTopic('t', { replicationFactor: 3 }), ErrorCode.INVALID_REPLICATION);
         await expectCode(c.admin.createTopic('t', { partitions: 0 }), ErrorCode.INVALID_CONFIG);
+        await expectCode(c.admin.createTopic('t', { segmentBytes: -1 }), ErrorCode.INVALID_CONFIG);
+        await expectCode(c.admin.createTopic('t', { fsync: 'sometimes' as never }), ErrorCode.INVALID_CONFIG);
+        await expectCode(c.admin.createTopic('t', { replicaLagMs: 0 }), ErrorCode.INVALID_CONFIG);
         await c.admin.createTopic('t', { partitions: 2 });
         await expectCode(c.admin.createTopic('t'), ErrorCode.TOPIC_EXISTS);
         await expectCode(c.producer('nope'), ErrorCode.UNKNOWN_TOPIC);

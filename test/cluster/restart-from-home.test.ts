@@ -13,7 +13,8 @@ describe('restart from the same home', () => {
     const home = tempDir();
     try {
       const first = await Cluster.start({ spus: 1, home });
-      await first.admin.createTopic('kept', { partitions: 2, segmentBytes: 2048 });
+      // Infinity must survive the JSON metadata (it is not valid JSON on its own).
+      await first.admin.createTopic('kept', { partitions: 2, segmentBytes: 2048, retentionMs: Infinity, maxPartitionBytes: Infinity });
       const p1 = await first.producer('kept', { acks: 'all' });
       const acks = await Promise.all(Array.from({ length: 500 }, (_, i) => p1.send(`k${i}`, `v${i}`)));
       const before = await first.admin.listPartitions();
@@ -21,7 +22,7 @@ describe('restart from the same home', () => {
 
       const second = await Cluster.start({ spus: 1, home });
       try {
-        expect((await second.admin.listTopics()).map((t) => [t.name, t.partitions])).toEqual([['kept', 2]]);
+        expect((await second.admin.listTopics()).map((t) => [t.name, t.partitions, t.config.retentionMs])).toEqual([['kept', 2, Infinity]]);
         const parts = await second.admin.waitOnline('kept');
         expect(parts.map((p) => [p.partition, p.base, p.hw, p.leo])).toEqual(before.map((p) => [p.partition, p.base, p.hw, p.leo]));
         for (const partition of [0, 1]) {
