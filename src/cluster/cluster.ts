@@ -18,6 +18,7 @@ import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
 import { Faults } from './faults.js';
 import { CLUSTER_DEFAULTS, type ClusterOptions } from './options.js';
 import { Producer, type ProducerOptions } from './producer.js';
+import { HomeLock } from './home-lock.js';
 
 export interface ClusterEvents {
   'partition-status': (e: PartitionStatusEvent) => void;
@@ -27,6 +28,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   readonly admin: Admin;
   readonly faults: Faults;
   private closed = false;
+  private lock: HomeLock | undefined;
 
   private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, spuIds: number[]) {
     super();
@@ -50,6 +52,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       spus: spuIds.map((spuId) => ({ id: spuActorId(spuId), behavior: 'spu', args: { spuId, heartbeatMs }, spuId })),
     };
     let transport: HostTransport;
+    let lock: HomeLock | undefined;
     if (options.simulation) {
       transport = startSimCluster(plan, {
         seed: options.simulation.seed,
@@ -59,22 +62,31 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
       });
     } else {
-      if (options.home) fs.mkdirSync(options.home, { recursive: true });
-      transport = await ThreadTransport.start(plan, BEHAVIORS, {
-        placement: options.threads ?? CLUSTER_DEFAULTS.threads,
-        storage: {
-          mode: options.home ? 'disk' : 'memory',
-          ...(options.home ? { home: options.home } : {}),
-          storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
-          ringBytes: options.ringBytes ?? CLUSTER_DEFAULTS.ringBytes,
-        },
-        produceRingBytes: options.produceRingBytes ?? CLUSTER_DEFAULTS.produceRingBytes,
-        heartbeatMs,
-        maxWorkers: options.maxWorkers ?? CLUSTER_DEFAULTS.maxWorkers,
-        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-      });
+      if (options.home) {
+        fs.mkdirSync(options.home, { recursive: true });
+        lock = HomeLock.acquire(options.home);
+      }
+      try {
+        transport = await ThreadTransport.start(plan, BEHAVIORS, {
+          placement: options.threads ?? CLUSTER_DEFAULTS.threads,
+          storage: {
+            mode: options.home ? 'disk' : 'memory',
+            ...(options.home ? { home: options.home } : {}),
+            storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
+            ringBytes: options.ringBytes ?? CLUSTER_DEFAULTS.ringBytes,
+          },
+          produceRingBytes: options.produceRingBytes ?? CLUSTER_DEFAULTS.produceRingBytes,
+          heartbeatMs,
+          maxWorkers: options.maxWorkers ?? CLUSTER_DEFAULTS.maxWorkers,
+          ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        });
+      } catch (err) {
+        lock?.release();
+        throw err;
+      }
     }
     const cluster = new Cluster(transport, options, spuIds);
+    cluster.lock = lock;
     try {
       await cluster.admin.call({ op: 'subscribe' });
       await cluster.waitForSpus(spuIds);
@@ -138,6 +150,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (this.closed) return;
     this.closed = true;
     await this.transport.shutdown();
+    this.lock?.release();
     this.removeAllListeners();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Cluster, Offset } from '../../src/index.js';
 import { tempDir } from '../helpers.js';
 
@@ -41,6 +42,36 @@ describe('restart from the same home', () => {
       } finally {
         await second.shutdown();
       }
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one cluster per home', () => {
+  it('refuses a second cluster on a home in use, and takes over a lock left by a dead process', async () => {
+    const home = tempDir();
+    try {
+      const a = await Cluster.start({ spus: 1, home });
+      await expect(Cluster.start({ spus: 1, home })).rejects.toThrow(/is already in use/);
+      await a.shutdown();
+      // A lock held by another live process is respected.
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+      try {
+        fs.mkdirSync(`${home}/run`, { recursive: true });
+        fs.writeFileSync(`${home}/run/lock`, `${other.pid}\n`);
+        await expect(Cluster.start({ spus: 1, home })).rejects.toThrow(new RegExp(`in use by process ${other.pid}`));
+      } finally {
+        other.kill('SIGKILL');
+        await new Promise((r) => other.once('exit', r));
+      }
+      // A lock from a process that no longer exists (kill -9) is stale.
+      fs.mkdirSync(`${home}/run`, { recursive: true });
+      fs.writeFileSync(`${home}/run/lock`, '999999999\n');
+      const b = await Cluster.start({ spus: 1, home });
+      expect(fs.readFileSync(`${home}/run/lock`, 'utf8').trim()).toBe(String(process.pid));
+      await b.shutdown();
+      expect(fs.existsSync(`${home}/run/lock`)).toBe(false);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
