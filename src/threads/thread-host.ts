@@ -1,5 +1,6 @@
 /**
- * The thread host (main-thread side): starts workers by placement, keeps the actor directory,
+ * The thread host (main-thread side): starts workers by placement, keeps the actor directory
+ * (directory.ts),
  * connects workers with direct MessagePorts (full mesh), hosts the SC on the main thread in its
  * own ActorCore, relays what has no direct route, and supervises workers — a worker that exits
  * is an SPU crash: all of that SPU's workers end, the SC is told at once (SpuLost), and the SPU
@@ -20,6 +21,7 @@ import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
 import { MainStorage } from './main-storage.js';
 import { launchWorker, type WorkerSlot } from './worker-slot.js';
+import { Directory } from './directory.js';
 
 export type Placement = 'spu' | 'replica';
 
@@ -45,15 +47,10 @@ export interface ThreadHostEvents {
 }
 
 const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
-/** A message relayed more often than this is dropped (never an endless bounce). */
-const MAX_RELAY_HOPS = 4;
-/** Messages held for actors that are not running yet: per actor, and how many actors. */
-const RELAY_LIMITS = { heldPerActor: 1024, heldActors: 4096 } as const;
 
 export class ThreadHost implements HostFaults {
   private readonly workers = new Map<number, WorkerSlot>();
-  private readonly directory = new Map<ActorId, number>();
-  private readonly relayQueue = new Map<ActorId, Envelope[]>();
+  private readonly directory: Directory;
   private readonly restarts = new RestartTracker({ maxRestarts: 5, periodMs: 30_000, backoffBaseMs: 50, backoffMaxMs: 2_000 });
   private readonly downSpus = new Set<number>();
   /** Injected network partitions (faults.disconnectSpu); workers get a copy. */
@@ -66,6 +63,7 @@ export class ThreadHost implements HostFaults {
 
   constructor(private readonly opts: ThreadHostOptions, private readonly events: ThreadHostEvents) {
     this.log = pino({ level: opts.logLevel ?? 'silent' }).child({ host: 'main' });
+    this.directory = new Directory(this.workers, this.cuts, this.log);
     const logger = actorLoggers(this.log);
     this.core = new ActorCore(
       {
@@ -95,8 +93,7 @@ export class ThreadHost implements HostFaults {
   }
 
   workerOf(actor: ActorId): WorkerSlot | undefined {
-    const w = this.directory.get(actor);
-    return w === undefined ? undefined : this.workers.get(w);
+    return this.directory.workerOf(actor);
   }
 
   workerByIndex(index: number): WorkerSlot | undefined {
@@ -119,29 +116,7 @@ export class ThreadHost implements HostFaults {
       this.events.clientMessage(to, msg);
       return;
     }
-    this.relay({ k: 'msg', from, to, msg });
-  }
-
-  private relay(env: Envelope & { k: 'msg' }): void {
-    if (this.cuts.blocks(env.from, env.to)) return;
-    env.hops = (env.hops ?? 0) + 1;
-    if (env.hops > MAX_RELAY_HOPS) {
-      // The directory and a worker disagree (an actor stopping right now): a dead letter.
-      this.log.warn({ to: env.to, type: env.msg.type }, 'dropping a message that bounced between workers');
-      return;
-    }
-    const slot = this.workerOf(env.to);
-    if (slot && !slot.exited) {
-      slot.worker.postMessage(env);
-      return;
-    }
-    // Not started yet (or restarting): hold a bounded number of messages for a bounded number of ids.
-    const q = this.relayQueue.get(env.to);
-    if (q) {
-      if (q.length < RELAY_LIMITS.heldPerActor) q.push(env);
-    } else if (this.relayQueue.size < RELAY_LIMITS.heldActors) {
-      this.relayQueue.set(env.to, [env]);
-    }
+    this.directory.relay({ k: 'msg', from, to, msg });
   }
 
   private spuSpec(spuId: number): SpawnSpec {
@@ -173,7 +148,7 @@ export class ThreadHost implements HostFaults {
     }
     if (this.cuts.active) worker.postMessage({ k: 'cuts', spus: this.cuts.spus } satisfies Envelope);
     // Tell the new worker where every known actor lives.
-    for (const [id, w] of this.directory) worker.postMessage({ k: 'route', id, worker: w } satisfies Envelope);
+    for (const [id, w] of this.directory.entries()) worker.postMessage({ k: 'route', id, worker: w } satisfies Envelope);
     worker.on('message', (env: Envelope) => this.onWorkerMessage(slot, env));
     worker.on('error', (err) => this.log.error({ worker: index, err: String(err) }, 'worker error'));
     worker.on('exit', (code) => this.onWorkerExit(slot, code));
@@ -182,19 +157,9 @@ export class ThreadHost implements HostFaults {
 
   private spawnOn(slot: WorkerSlot, spec: SpawnSpec): void {
     slot.actors.add(spec.id);
-    this.setRoute(spec.id, slot.index);
+    this.directory.set(spec.id, slot.index);
     slot.worker.postMessage({ k: 'spawn', spec } satisfies Envelope);
-    const held = this.relayQueue.get(spec.id);
-    if (held) {
-      this.relayQueue.delete(spec.id);
-      for (const env of held) slot.worker.postMessage(env);
-    }
-  }
-
-  private setRoute(id: ActorId, worker: number | null): void {
-    if (worker === null) this.directory.delete(id);
-    else this.directory.set(id, worker);
-    for (const w of this.workers.values()) if (!w.exited) w.worker.postMessage({ k: 'route', id, worker } satisfies Envelope);
+    for (const env of this.directory.release(spec.id)) slot.worker.postMessage(env);
   }
 
   private placeSpawn(spec: SpawnSpec): void {
@@ -205,7 +170,7 @@ export class ThreadHost implements HostFaults {
       return;
     }
     const slot = this.startWorker(spec.spuId);
-    this.setRoute(spec.id, slot.index);
+    this.directory.set(spec.id, slot.index);
     slot.actors.add(spec.id);
     void slot.ready.then(() => this.spawnOn(slot, spec), () => {});
   }
@@ -223,7 +188,7 @@ export class ThreadHost implements HostFaults {
         return;
       case 'msg':
         if (isMainActor(env.to)) this.route(env.from, env.to, env.msg);
-        else this.relay(env);
+        else this.directory.relay(env);
         return;
       case 'spawnReq':
         this.placeSpawn(env.spec);
@@ -234,7 +199,7 @@ export class ThreadHost implements HostFaults {
       case 'stopped': {
         const owner = this.workerOf(env.id);
         owner?.actors.delete(env.id);
-        this.setRoute(env.id, null);
+        this.directory.set(env.id, null);
         // A replica worker with nothing left to host ends ('replica' placement).
         if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.workerOf(`spu-${owner.spuId}`)?.worker) {
           owner.exited = true;
@@ -261,7 +226,7 @@ export class ThreadHost implements HostFaults {
     const wasExpected = slot.exited;
     slot.exited = true;
     slot.control.workerExited();
-    for (const id of slot.actors) this.setRoute(id, null);
+    for (const id of slot.actors) this.directory.set(id, null);
     slot.actors.clear();
     this.workers.delete(slot.index);
     if (this.closed || wasExpected) return;
