@@ -1,8 +1,7 @@
 /**
  * The thread host (main-thread side): starts workers by placement, keeps the actor directory
- * (directory.ts),
- * connects workers with direct MessagePorts (full mesh), hosts the SC on the main thread in its
- * own ActorCore, relays what has no direct route, and supervises workers — a worker that exits
+ * (directory.ts), connects workers with direct MessagePorts (full mesh), hosts the SC on the main
+ * thread in its own ActorCore, relays what has no direct route, and supervises workers — a worker that exits
  * is an SPU crash: all of that SPU's workers end, the SC is told at once (SpuLost), and the SPU
  * is started again with backoff (until the restart intensity is exceeded).
  *
