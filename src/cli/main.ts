@@ -6,6 +6,7 @@
  * Exit codes: 0 ok, 1 a failure (a seed failed, the bench failed), 2 usage error.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +80,14 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) void main();
+/** Run when executed directly — also through a symlink (node_modules/.bin/rivulet, npx). */
+function invokedDirectly(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return fs.realpathSync(fileURLToPath(import.meta.url)) === fs.realpathSync(process.argv[1]);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) void main();

@@ -4,6 +4,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const CLI = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
@@ -30,6 +32,19 @@ describe('rivulet CLI', () => {
     expect(hash(b.stdout)).toBe(hash(a.stdout));
     const json = JSON.parse(run('sim', '--seed', '305', '-O', 'json').stdout);
     expect(json.results[0].traceHash).toBe(hash(a.stdout));
+  });
+
+  it('runs through a symlink, as node_modules/.bin/rivulet and npx invoke it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bin-'));
+    try {
+      const link = path.join(dir, 'rivulet');
+      fs.symlinkSync(CLI, link);
+      const r = spawnSync(process.execPath, [link, '--help'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('Usage: rivulet');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on usage errors with one clear line', () => {
