@@ -96,13 +96,9 @@ export class ActorCore {
   }
 
   stopLocal(id: ActorId): void {
-    const cell = this.cells.get(id);
-    if (!cell) return;
-    this.cells.delete(id);
-    for (const t of cell.timers) this.timers.cancel(t);
-    this.restarts.forget(id);
+    const cell = this.remove(id);
     try {
-      cell.actor?.onStop?.(cell.ctx);
+      cell?.actor?.onStop?.(cell.ctx);
     } catch (err) {
       this.host.logger(id).error({ err: String(err) }, 'onStop threw');
     }
@@ -110,11 +106,16 @@ export class ActorCore {
 
   /** Remove an actor as a crash would: no onStop, timers gone, mailbox lost. */
   crashLocal(id: ActorId): void {
+    this.remove(id);
+  }
+
+  private remove(id: ActorId): Cell | undefined {
     const cell = this.cells.get(id);
-    if (!cell) return;
+    if (!cell) return undefined;
     this.cells.delete(id);
     for (const t of cell.timers) this.timers.cancel(t);
     this.restarts.forget(id);
+    return cell;
   }
 
   /** Ids of the actors that belong to one SPU (its placement group). */
