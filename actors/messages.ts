@@ -50,6 +50,13 @@ export interface ReplicaReport {
   base: number;
   sizeBytes: number;
   outOfSpace: boolean;
+  /**
+   * Report order: (incarnation, seq) grows with every report a replica makes (incarnation = when
+   * this incarnation of the replica started). Reports travel by different paths (via the SPU,
+   * directly to the SC) and can be reordered or duplicated: the SC keeps only newer ones.
+   */
+  incarnation: number;
+  seq: number;
   /** Leader only: the in-sync replica set (LRS), leader included. */
   inSync?: number[];
 }

@@ -61,6 +61,8 @@ export function createReplica(rawArgs: unknown): Actor {
   let statusScheduled = false;
   let leaderState: LeaderState | null = null;
   let pendingAcks: PendingAck[] = [];
+  let incarnation = 0;
+  let reportSeq = 0;
   const parked = new Map<string, Fetch>();
   const followerFetches = new FollowerFetches();
   const follower = new Follower(a.topic, a.partition, a.spuId);
@@ -73,6 +75,7 @@ export function createReplica(rawArgs: unknown): Actor {
     return {
       topic: a.topic, partition: a.partition, spuId: a.spuId, leader: isLeader(), epoch,
       hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace,
+      incarnation, seq: ++reportSeq,
       ...(leaderState ? { inSync: leaderState.isr() } : {}),
     };
   }
@@ -203,6 +206,7 @@ export function createReplica(rawArgs: unknown): Actor {
 
   return {
     onStart(ctx) {
+      incarnation = ctx.now();
       log = ctx.storage.openLog(a.spuId, a.topic, a.partition, a.config);
       outOfSpace = ctx.storage.budget(a.spuId).full;
       if (isLeader()) becomeLeader(ctx);

@@ -98,6 +98,8 @@ export function createSc(rawArgs: unknown): Actor {
   function applyReport(ctx: Context, r: ReplicaReport): void {
     const p = partitions.get(partitionKey(r.topic, r.partition));
     if (!p || !p.replicas.includes(r.spuId)) return;
+    const prev = p.reports[r.spuId];
+    if (prev && (r.incarnation < prev.incarnation || (r.incarnation === prev.incarnation && r.seq <= prev.seq))) return; // stale: reordered or duplicated
     p.reports[r.spuId] = r;
     if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch)) return;
     let changed = false;

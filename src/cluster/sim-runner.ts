@@ -1,6 +1,6 @@
 /**
  * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`: a seed draws a
- * cluster config, network faults and SPU crash/restarts, a workload produces with acks=all and
+ * cluster config, network faults, SPU crash/restarts and full disks, a workload produces with acks=all and
  * reads everything back through the embedded API on the sim host, then the faults heal and the
  * run requires convergence within a bound. Checkers (src/sim/checkers.ts) judge the run; a failure carries its
  * seed, config, class (crash / correctness / liveness) and a one-line replay command.
@@ -14,6 +14,7 @@ import {
 } from '../sim/checkers.js';
 import type { PartitionStatusEvent } from '../../actors/messages.js';
 import { Cluster } from './cluster.js';
+import { RivuletError, ErrorCode } from '../storage/errors.js';
 import { Offset } from './offset.js';
 
 export interface SimRunConfig {
@@ -28,6 +29,9 @@ export interface SimRunConfig {
   /** Chance, per produce round, that one SPU crashes (kill -9) and restarts after `downMs`. */
   crashChance: number;
   maxDownMs: number;
+  /** Chance, per round, that one SPU's storage fills up for up to `maxFullMs`. */
+  fullChance: number;
+  maxFullMs: number;
 }
 
 export type FailureKind = 'crash' | 'correctness' | 'liveness';
@@ -41,7 +45,7 @@ export interface SimRunResult {
   ok: boolean;
   failure?: { kind: FailureKind; messages: string[] };
   replay: string;
-  faults: NetworkFaults['counts'] & { crashes: number };
+  faults: NetworkFaults['counts'] & { crashes: number; storageFull: number; refusedRecords: number };
 }
 
 export const SIM_BOUNDS = { convergeWithinMs: 20_000, requestTimeoutMs: 60_000 } as const;
@@ -61,6 +65,8 @@ export function drawConfig(seed: number): SimRunConfig {
     network: drawNetworkFaults(p),
     crashChance: p.int(0, 50) / 100,
     maxDownMs: p.int(100, 4_000),
+    fullChance: p.int(0, 40) / 100,
+    maxFullMs: p.int(100, 3_000),
   };
 }
 
@@ -75,10 +81,29 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
   let kind: FailureKind = 'correctness';
   let cluster: Cluster | undefined;
   let crashes = 0;
+  let fulls = 0;
+  let refused = 0;
+  /**
+   * OutOfSpace may clear only on a report of space: its leader's storage must have been freed after
+   * the fill that made it OutOfSpace (reports race later fills, so "full at delivery" is not the test).
+   */
+  const clearedWithoutSpace: string[] = [];
+  const freedAt = new Map<number, number>();
+  const filledAt = new Map<number, number>();
+  /** Per partition: when the fill that made it OutOfSpace happened. */
+  const causeAt = new Map<string, number>();
   try {
     cluster = await Cluster.start({ spus: config.spus, simulation: { seed, network: faults.model }, requestTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
     const c = cluster;
-    c.on('partition-status', (e) => events.push(e));
+    c.on('partition-status', (e) => {
+      events.push(e);
+      const key = `${e.topic}/${e.partition}`;
+      const now = c.simulator!.now();
+      if (e.to === 'OutOfSpace') causeAt.set(key, filledAt.get(e.leader) ?? now);
+      if (e.from === 'OutOfSpace' && e.to === 'Online' && !((freedAt.get(e.leader) ?? -1) >= (causeAt.get(key) ?? 0))) {
+        clearedWithoutSpace.push(`${key}: OutOfSpace cleared although SPU ${e.leader}'s storage was not freed since`);
+      }
+    });
     const spuIds = Array.from({ length: config.spus }, (_, i) => i + 1);
     problems.push(...checkConfirmedSpus(spuIds, (await c.admin.listSpus()).filter((s) => s.status === 'online').map((s) => s.id)));
 
@@ -100,18 +125,42 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
           sim.at(sim.now() + chaos.int(1, config.maxDownMs), () => sim.restartNow(spu));
         }
       }
+      if (chaos.chance(config.fullChance)) {
+        // An SPU's storage fills up; appends there fail with OUT_OF_SPACE until it is freed.
+        const spu = chaos.int(1, config.spus);
+        sim.storageFault(spu, 'fillStorage');
+        filledAt.set(spu, sim.now());
+        fulls++;
+        sim.at(sim.now() + chaos.int(1, config.maxFullMs), () => {
+          sim.storageFault(spu, 'freeStorage');
+          freedAt.set(spu, sim.now());
+        });
+      }
       const sends = [];
       for (let k = 0; k < perRound && i < config.records; k++, i++) {
         const value = valueFor(seed, i, config.valueBytes);
-        sends.push(producer.send(`k${i % 17}`, value).then((m) => acked.push({ partition: m.partition, offset: m.offset, value })));
+        sends.push(
+          producer.send(`k${i % 17}`, value).then(
+            (m) => void acked.push({ partition: m.partition, offset: m.offset, value }),
+            (err: unknown) => {
+              // A full disk refuses a record (not acknowledged, so not checked); anything else is a failure.
+              if (!(err instanceof RivuletError && err.code === ErrorCode.OUT_OF_SPACE)) throw err;
+              refused++;
+            },
+          ),
+        );
       }
       await Promise.all(sends);
       for (const p of await c.admin.listPartitions()) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
     }
 
-    // Phase 2: heal — every SPU up, no more network faults — then require convergence (liveness).
+    // Phase 2: heal — every SPU up with space, no more network faults — then require convergence.
     faults.healed = true;
-    for (let spu = 1; spu <= config.spus; spu++) sim.restartNow(spu);
+    for (let spu = 1; spu <= config.spus; spu++) {
+      sim.restartNow(spu);
+      sim.storageFault(spu, 'freeStorage');
+      freedAt.set(spu, sim.now());
+    }
     const deadline = c.transport.now() + SIM_BOUNDS.convergeWithinMs;
     let converged = false;
     while (!converged && c.transport.now() < deadline) {
@@ -140,7 +189,7 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
       });
       if (converged) problems.push(...checkConverged(p.partition, logs));
     }
-    problems.push(...checkAckedReadable(acked, read), ...checkTransitions(events), ...checkHwMonotonic(hwSamples));
+    problems.push(...checkAckedReadable(acked, read), ...checkTransitions(events), ...checkHwMonotonic(hwSamples), ...clearedWithoutSpace);
   } catch (err) {
     kind = 'crash';
     problems.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -148,7 +197,7 @@ export async function runSeed(seed: number): Promise<SimRunResult> {
   const sim = cluster?.simulator;
   const result: SimRunResult = {
     seed, config, traceHash: sim?.trace.hex() ?? '', events: sim?.trace.events ?? 0, virtualMs: sim?.now() ?? 0,
-    ok: problems.length === 0, replay, faults: { ...faults.counts, crashes },
+    ok: problems.length === 0, replay, faults: { ...faults.counts, crashes, storageFull: fulls, refusedRecords: refused },
     ...(problems.length > 0 ? { failure: { kind, messages: problems } } : {}),
   };
   await cluster?.shutdown();
