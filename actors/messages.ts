@@ -124,7 +124,8 @@ export type AdminOp =
   | { op: 'createTopic'; spec: TopicSpec }
   | { op: 'deleteTopic'; name: string }
   | { op: 'listTopics' }
-  | { op: 'listPartitions' }
+  /** fresh (default true): ask running replicas first; false: the SC's last reports (leaders, resolutions). */
+  | { op: 'listPartitions'; fresh?: boolean }
   | { op: 'listSpus' }
   | { op: 'subscribe' };
 export type AdminRequest = { type: 'AdminRequest'; reqId: number; replyTo: string } & AdminOp;

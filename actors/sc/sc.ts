@@ -288,7 +288,7 @@ export function createSc(rawArgs: unknown): Actor {
         }
         case 'AdminRequest': {
           const req = msg as AdminRequest;
-          if (req.op === 'listPartitions') {
+          if (req.op === 'listPartitions' && req.fresh !== false) {
             // Fresh numbers: ask the running replicas first (see report-sync.ts).
             const running: string[] = [];
             for (const p of partitions.values()) {

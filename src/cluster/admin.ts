@@ -35,7 +35,7 @@ export class Admin {
   async waitOnline(topic: string, timeoutMs = this.timeoutMs): Promise<PartitionInfo[]> {
     const deadline = this.t.now() + timeoutMs;
     for (;;) {
-      const parts = (await this.listPartitions()).filter((p) => p.topic === topic);
+      const parts = (await this.partitionsView()).filter((p) => p.topic === topic);
       if (parts.length > 0 && parts.every((p) => p.resolution === 'Online')) return parts;
       if (this.t.now() > deadline) {
         throw new RivuletError(ErrorCode.TIMEOUT, `topic '${topic}': partitions not online after ${timeoutMs} ms`, {
@@ -54,8 +54,14 @@ export class Admin {
     return this.call({ op: 'listTopics' });
   }
 
+  /** Every partition with fresh HW/LEO/size: the SC asks the running replicas first. */
   listPartitions(): Promise<PartitionInfo[]> {
     return this.call({ op: 'listPartitions' });
+  }
+
+  /** Leaders and resolutions from the SC's last reports, without asking the replicas (cheap). */
+  private partitionsView(): Promise<PartitionInfo[]> {
+    return this.call({ op: 'listPartitions', fresh: false });
   }
 
   listSpus(): Promise<SpuInfo[]> {
@@ -64,7 +70,7 @@ export class Admin {
 
   /** Metadata of one topic's partitions; UNKNOWN_TOPIC if it does not exist. */
   async topicPartitions(topic: string): Promise<PartitionInfo[]> {
-    const parts = (await this.listPartitions()).filter((p) => p.topic === topic);
+    const parts = (await this.partitionsView()).filter((p) => p.topic === topic);
     if (parts.length === 0) throw new RivuletError(ErrorCode.UNKNOWN_TOPIC, `unknown topic '${topic}'`, { topic });
     return parts;
   }
