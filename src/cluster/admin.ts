@@ -68,6 +68,20 @@ export class Admin {
     return this.call({ op: 'listSpus' });
   }
 
+  /**
+   * For clients retrying after a retriable error: the topic's partitions now, or undefined when
+   * the SC cannot be reached right now (keep what you know). UNKNOWN_TOPIC if the topic is gone —
+   * no retry can succeed then.
+   */
+  async refreshPartitions(topic: string): Promise<PartitionInfo[] | undefined> {
+    try {
+      return await this.topicPartitions(topic);
+    } catch (err) {
+      if (err instanceof RivuletError && err.code === ErrorCode.UNKNOWN_TOPIC) throw err;
+      return undefined;
+    }
+  }
+
   /** Metadata of one topic's partitions; UNKNOWN_TOPIC if it does not exist. */
   async topicPartitions(topic: string): Promise<PartitionInfo[]> {
     const parts = (await this.partitionsView()).filter((p) => p.topic === topic);

@@ -118,11 +118,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
 
   /** Look the partition's leader up again; UNKNOWN_TOPIC (thrown) if the topic is gone. */
   private async refreshLeader(): Promise<void> {
-    const parts = await this.admin.topicPartitions(this.topic).catch((metaErr: unknown) => {
-      if (metaErr instanceof RivuletError && metaErr.code === ErrorCode.UNKNOWN_TOPIC) throw metaErr;
-      return []; // metadata not reachable right now: keep the leader we know
-    });
-    const info = parts[this.partition];
+    const info = (await this.admin.refreshPartitions(this.topic))?.[this.partition];
     if (info) this.leader = info.leader;
   }
 

@@ -239,12 +239,7 @@ export class Producer {
         const retriable = err instanceof RivuletError && err.retriable && err.code !== ErrorCode.OUT_OF_SPACE;
         if (!retriable || this.closed || this.t.now() >= deadline) throw err;
         await this.t.sleep(Math.min(500, 10 * 2 ** attempt));
-        try {
-          this.partitions = await this.admin.topicPartitions(this.topic);
-        } catch (metaErr) {
-          // The topic is gone: no retry can succeed. Otherwise retry with what we have.
-          if (metaErr instanceof RivuletError && metaErr.code === ErrorCode.UNKNOWN_TOPIC) throw metaErr;
-        }
+        this.partitions = (await this.admin.refreshPartitions(this.topic)) ?? this.partitions;
       }
     }
   }
