@@ -3,15 +3,12 @@
  * can cross a MessagePort by structured clone (Uint8Array fields included) or be delivered in
  * place by a host (a produce batch read from a SAB ring is a view valid during `receive`).
  *
- * Actor ids:  'sc' · 'spu-<id>' · 'replica:<topic>:<partition>@<spuId>' · 'client:<n>' (outside)
+ * Actor ids are built and parsed only in src/runtime/actor-ids.ts.
  */
-import type { PlainError } from '../src/storage/errors.js';
+import type { PlainError } from '../src/runtime/errors.js';
 import type { LogConfig } from '../src/storage/index.js';
 
-export const SC_ID = 'sc';
-export const spuActorId = (spuId: number): string => `spu-${spuId}`;
-export const replicaActorId = (topic: string, partition: number, spuId: number): string =>
-  `replica:${topic}:${partition}@${spuId}`;
+export { SC_ID, spuActorId, replicaActorId } from '../src/runtime/actor-ids.js';
 
 export const Resolution = {
   Offline: 'Offline',

@@ -2,7 +2,7 @@
  * Validation of user-supplied names and topic parameters (pure). Topic names follow Fluvio/Kafka:
  * 1–63 characters of lowercase letters, digits and '-', starting and ending alphanumeric.
  */
-import { RivuletError, ErrorCode } from '../src/storage/errors.js';
+import { RivuletError, ErrorCode } from '../src/runtime/errors.js';
 import { resolveLogConfig } from '../src/storage/index.js';
 import type { TopicConfig } from './messages.js';
 

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createRing } from '../src/storage/ring.js';
-import { assert } from '../src/storage/errors.js';
+import { assert } from '../src/runtime/errors.js';
 import type { RingBenchWorkerData } from './ring-worker.js';
 
 export interface BareRingResult {

@@ -10,6 +10,8 @@ export { PartitionConsumer, ConsumedBatch, type ConsumerOptions, type ConsumerRe
 export { Faults } from './cluster/faults.js';
 export {
   RivuletError, ErrorCode, OutOfSpaceError, OffsetOutOfRangeError, CorruptBatchError, RecordTooLargeError,
-} from './storage/errors.js';
+} from './runtime/errors.js';
 export type { Record, RecordHeader } from './storage/record-batch.js';
 export type { PartitionInfo, SpuInfo, TopicSpec, PartitionStatusEvent, Resolution, AcksMode, Isolation } from '../actors/messages.js';
+export { runSeed, describeRun, type SimRunResult, type SimRunConfig, type FailureKind } from './testing/sim-runner.js';
+export { runSeeds, type SeedPoolOptions } from './testing/seed-pool.js';

@@ -1,23 +1,38 @@
 /**
- * Imports flow one way (DESIGN §1): cli → index → cluster/protocol → threads | sim → actors →
- * runtime, storage. This test reads every import in the source tree and fails on an upward
- * import, a cross-host import, or an import cycle between layers.
+ * Imports flow one way (DESIGN §1): cli → index → daemon → server → cluster → (hosts.ts) →
+ * threads | sim | remote → actors → protocol, runtime, storage → runtime's errors and actor ids.
+ * This test reads every import in the source tree and fails on an upward import, a cross-host
+ * import, a facade file that reaches a host other than through hosts.ts, or a CLI file that
+ * reaches past the public API.
  */
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const BASE = ['src/runtime/errors.ts', 'src/runtime/actor-ids.ts'];
+const LOW = [...BASE, 'src/runtime', 'src/storage', 'src/protocol'];
 const LAYERS: Record<string, string[]> = {
-  'src/storage': [],
-  'src/runtime': ['src/storage'],
-  actors: ['src/runtime', 'src/storage'],
-  'src/sim': ['actors', 'src/runtime', 'src/storage'],
-  'src/threads': ['actors', 'src/runtime', 'src/storage'],
-  'src/cluster': ['src/threads', 'src/sim', 'actors', 'src/runtime', 'src/storage'],
-  'src/protocol': ['src/cluster', 'src/threads', 'src/sim', 'actors', 'src/runtime', 'src/storage'],
-  'src/index.ts': ['src/cluster', 'src/protocol', 'src/storage', 'actors'],
-  'src/cli': ['src/index.ts', 'src/cluster', 'src/protocol', 'src/storage', 'actors', 'src/runtime', 'src/sim', 'src/threads'],
+  // The base of everything: operating errors, assertions and actor ids.
+  'src/runtime/errors.ts': [],
+  'src/runtime/actor-ids.ts': [],
+  'src/storage': [...BASE],
+  'src/protocol': [],
+  'src/runtime': [...BASE, 'src/storage'],
+  actors: [...LOW],
+  // The three hosts are siblings: none imports another.
+  'src/sim': ['actors', ...LOW],
+  'src/threads': ['actors', ...LOW],
+  'src/remote': ['actors', ...LOW],
+  // The facade sees hosts only through hosts.ts, the one file that constructs them.
+  'src/cluster/hosts.ts': ['src/cluster', 'src/threads', 'src/sim', 'src/remote', 'actors', ...LOW],
+  'src/cluster': ['src/cluster/hosts.ts', 'actors', ...LOW],
+  'src/server': ['src/cluster', 'actors', ...LOW],
+  'src/testing': ['src/cluster', 'src/sim', 'actors', ...LOW],
+  'src/daemon': ['src/server', 'src/cluster', 'actors', ...LOW],
+  'src/index.ts': ['src/daemon', 'src/server', 'src/testing', 'src/cluster', 'actors', ...LOW],
+  // The CLI uses the public API only (and the daemon module to spawn the daemon).
+  'src/cli': ['src/index.ts', 'src/daemon'],
 };
 
 function layerOf(rel: string): string | undefined {
@@ -67,5 +82,11 @@ describe('layering', () => {
     expect(importViolations([{ rel: 'actors/sc/x.ts', text: "import { a } from '../../src/cluster/cluster.js';" }])).toHaveLength(1);
     expect(importViolations([{ rel: 'src/runtime/x.ts', text: "export { a } from '../../actors/messages.js';" }])).toHaveLength(1);
     expect(importViolations([{ rel: 'actors/sc/x.ts', text: "import { a } from '../../src/storage/errors.js';" }])).toHaveLength(0);
+    expect(importViolations([{ rel: 'src/cluster/x.ts', text: "import { a } from '../threads/thread-host.js';" }])).toHaveLength(1);
+    expect(importViolations([{ rel: 'src/cluster/hosts.ts', text: "import { a } from '../threads/thread-host.js';" }])).toHaveLength(0);
+    expect(importViolations([{ rel: 'src/cli/x.ts', text: "import { a } from '../cluster/cluster.js';" }])).toHaveLength(1);
+    expect(importViolations([{ rel: 'src/remote/x.ts', text: "import { a } from '../sim/sim-host.js';" }])).toHaveLength(1);
+    expect(importViolations([{ rel: 'src/protocol/x.ts', text: "import { a } from '../runtime/errors.js';" }])).toHaveLength(1);
+    expect(importViolations([{ rel: 'src/storage/x.ts', text: "import { a } from '../runtime/actor.js';" }])).toHaveLength(1);
   });
 });

@@ -15,7 +15,7 @@
  * - At most `maxParkedFetches` consumer long polls and `maxPendingAcks` acks=all wait at once.
  */
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
-import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
+import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.js';
 import type { PartitionLog } from '../../src/storage/index.js';
 import type {
   ReportRequest, Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply,

@@ -3,7 +3,7 @@
  * leaders of consecutive partitions land on consecutive SPUs and followers on the next ones.
  * Invariant: the replicas of one partition are distinct SPUs; leader first.
  */
-import { assert } from '../../src/storage/errors.js';
+import { assert } from '../../src/runtime/errors.js';
 
 export function placeReplicas(spuIds: readonly number[], partitions: number, replicationFactor: number): number[][] {
   const ids = [...spuIds].sort((a, b) => a - b);

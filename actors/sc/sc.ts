@@ -10,7 +10,7 @@
  * - The persisted state is saved through ctx.storage after every metadata change.
  */
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
-import { RivuletError, ErrorCode, toPlainError } from '../../src/storage/errors.js';
+import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.js';
 import {
   Resolution, spuActorId, replicaActorId, type AdminRequest, type ReportReply, type PartitionInfo, type ReplicaAssign, type ReplicaReport,
   type SpuInfo, type TopicSpec, type PartitionStatusEvent, type SpuLost, type SpuHeartbeat,

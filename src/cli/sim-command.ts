@@ -3,10 +3,7 @@
  * N seeds on a piscina pool (one thread per core). Prints a line per seed, and for a failure its
  * config, problems and replay command. Exit 1 when any seed failed.
  */
-import os from 'node:os';
-import { Piscina } from 'piscina';
-import { describeRun, runSeed, type SimRunResult } from '../cluster/sim-runner.js';
-import { compiledSibling } from '../threads/worker-path.js';
+import { describeRun, runSeed, runSeeds, type SimRunResult } from '../index.js';
 
 export interface SimCommandOptions {
   seed?: number;
@@ -23,24 +20,14 @@ export async function simCommand(o: SimCommandOptions, out: (line: string) => vo
     results = [await runSeed(o.seed)];
     if (!o.json) out(describeRun(results[0]!));
   } else {
-    const count = o.seeds ?? 100;
-    const pool = new Piscina({
-      filename: compiledSibling(import.meta.url, 'sim-worker.js'),
-      maxThreads: o.threads ?? Math.max(1, os.availableParallelism()),
-      minThreads: 1,
+    results = await runSeeds({
+      from: o.from,
+      count: o.seeds ?? 100,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      onResult: (r) => {
+        if (!o.json && !r.ok) out(describeRun(r));
+      },
     });
-    try {
-      const seeds = Array.from({ length: count }, (_, i) => o.from + i);
-      results = await Promise.all(
-        seeds.map(async (seed) => {
-          const r = (await pool.run({ seed })) as SimRunResult;
-          if (!o.json && !r.ok) out(describeRun(r));
-          return r;
-        }),
-      );
-    } finally {
-      await pool.destroy();
-    }
   }
   const failed = results.filter((r) => !r.ok);
   if (o.json) out(JSON.stringify({ results, failed: failed.map((r) => r.seed) }, null, 2));

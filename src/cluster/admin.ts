@@ -5,7 +5,7 @@
 import type { HostTransport } from '../runtime/transport.js';
 import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
-import { RivuletError, ErrorCode, fromPlainError } from '../storage/errors.js';
+import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 
 export interface CreateTopicOptions extends TopicConfig {
   partitions?: number;

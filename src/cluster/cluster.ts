@@ -9,7 +9,7 @@ import { BEHAVIORS } from '../../actors/behaviors.js';
 import { SC_ID, spuActorId, type PartitionStatusEvent, type StatusEvent } from '../../actors/messages.js';
 import type { Message } from '../runtime/actor.js';
 import type { HostTransport, ClusterPlan } from '../runtime/transport.js';
-import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import { startSimCluster, SimTransport } from '../sim/sim-transport.js';
 import type { SimHost } from '../sim/sim-host.js';
 import { ThreadTransport } from '../threads/thread-transport.js';

@@ -14,7 +14,7 @@ import { replicaActorId, type FetchReply, type Isolation, type PartitionInfo } f
 import {
   RingReader, RingCounter, batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record,
 } from '../storage/index.js';
-import { RivuletError, ErrorCode, fromPlainError } from '../storage/errors.js';
+import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { resolveOffset, type OffsetSpec, Offset } from './offset.js';
 

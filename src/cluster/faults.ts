@@ -6,7 +6,7 @@
  * disconnectSpu cuts the SPU off from the SC, the other SPUs and clients until reconnectSpu
  * (messages across the cut are lost, as in a network partition).
  */
-import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { HostFaults } from '../runtime/transport.js';
 
 export class Faults {

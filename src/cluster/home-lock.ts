@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
 
 function alive(pid: number): boolean {
   try {

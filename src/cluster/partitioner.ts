@@ -12,7 +12,7 @@
  * - `RoundRobin` is deterministic (no entropy): it starts at `start` and its counter wraps as a
  *   Java int does; `toPositive` keeps the result non-negative across the wrap.
  */
-import { assert } from '../storage/errors.js';
+import { assert } from '../runtime/errors.js';
 
 /** Kafka's MurmurHash2 constants. */
 export const MURMUR2 = {

@@ -16,7 +16,7 @@
 import type { HostTransport } from '../runtime/transport.js';
 import { replicaActorId, type AcksMode, type PartitionInfo, type ProduceAck } from '../../actors/messages.js';
 import { BatchBuilder, type RecordHeader } from '../storage/index.js';
-import { RivuletError, ErrorCode, fromPlainError } from '../storage/errors.js';
+import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { BatchOutcome, SendReceipt, type RecordMetadata } from './send-receipt.js';

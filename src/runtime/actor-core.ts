@@ -15,7 +15,7 @@ import type { Actor, ActorId, BehaviorRegistry, Context, Message, SpawnSpec, Sto
 import { Mailbox } from './mailbox.js';
 import { RestartTracker, type RestartPolicy } from './supervisor.js';
 import { TimerQueue } from './timer-queue.js';
-import { assert } from '../storage/errors.js';
+import { assert } from '../runtime/errors.js';
 
 export interface CoreHost {
   now(): number;

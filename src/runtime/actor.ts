@@ -13,7 +13,8 @@
  */
 import type { LogConfig, PartitionLog, StorageBudget } from '../storage/index.js';
 
-export type ActorId = string;
+export type { ActorId } from './actor-ids.js';
+import type { ActorId } from './actor-ids.js';
 export type TimerId = number;
 
 /** Every message carries a string discriminator `type`. */

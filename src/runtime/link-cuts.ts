@@ -4,15 +4,9 @@
  * crosses the cut when exactly one end's node is cut, or both are cut but on different nodes.
  * Messages inside one SPU are never dropped.
  */
-import type { ActorId } from './actor.js';
+import { nodeOf, type ActorId } from './actor-ids.js';
 
-export function nodeOf(id: ActorId): number {
-  if (id === 'sc') return 0;
-  if (id.startsWith('spu-')) return Number(id.slice(4));
-  const at = id.lastIndexOf('@');
-  if (id.startsWith('replica:') && at > 0) return Number(id.slice(at + 1));
-  return -1;
-}
+export { nodeOf };
 
 export class LinkCuts {
   private cut = new Set<number>();

@@ -4,7 +4,7 @@
  *
  * Invariant: 0 ≤ size ≤ capacity; items leave in the order they entered.
  */
-import { assert } from '../storage/errors.js';
+import { assert } from '../runtime/errors.js';
 
 export const MAILBOX_DEFAULTS = { capacity: 65_536 } as const;
 

@@ -12,6 +12,7 @@
 import type { ActorId, ActorLogger, Message, SpawnSpec, BehaviorRegistry } from '../runtime/actor.js';
 import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
+import { spuActorId } from '../runtime/actor-ids.js';
 import type { HostFaults } from '../runtime/transport.js';
 import { TimerQueue } from '../runtime/timer-queue.js';
 import { Prng } from './prng.js';
@@ -148,7 +149,7 @@ export class SimHost implements HostFaults {
   restartNow(spuId: number): void {
     if (!this.down.delete(spuId)) return;
     this.trace.addString(`${this.clock}|restart spu ${spuId}|`);
-    const spec = this.spawned.get(`spu-${spuId}`);
+    const spec = this.spawned.get(spuActorId(spuId));
     if (spec && !this.core.has(spec.id)) this.core.spawnLocal(spec);
   }
 

@@ -5,7 +5,8 @@
  */
 import type { ActorId, Message, BehaviorRegistry } from '../runtime/actor.js';
 import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
-import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
+import { clientActorId } from '../runtime/actor-ids.js';
 import { SimHost, type SimOptions } from './sim-host.js';
 
 export class SimTransport implements HostTransport {
@@ -16,7 +17,7 @@ export class SimTransport implements HostTransport {
   private eventHandler: (m: Message) => void = () => {};
   private closed = false;
 
-  constructor(readonly sim: SimHost, clientId = 'client:1') {
+  constructor(readonly sim: SimHost, clientId = clientActorId(1)) {
     this.clientId = clientId;
     sim.registerClient(clientId, (msg) => {
       const reqId = (msg as { reqId?: number }).reqId;

@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
-import { RivuletError, ErrorCode } from '../storage/errors.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
 
 export interface WorkerControlApi {
   stats(): { worker: number; actors: string[]; dropped: number; threadId: number };

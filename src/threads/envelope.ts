@@ -4,8 +4,12 @@
  * Workers batch envelopes bound for the same port into one `batch` post per drain.
  */
 import type { ActorId, Message, SpawnSpec } from '../runtime/actor.js';
-import type { PlainError } from '../storage/errors.js';
+import type { PlainError } from '../runtime/errors.js';
 import type { MessagePort } from 'node:worker_threads';
+import { clientActorId } from '../runtime/actor-ids.js';
+
+/** The main thread's client: the facade's transport receives replies under this id. */
+export const MAIN_CLIENT_ID = clientActorId('main');
 
 export type Envelope =
   | { k: 'msg'; from: ActorId; to: ActorId; msg: Message; hops?: number }

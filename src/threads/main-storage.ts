@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StorageProvider } from '../runtime/actor.js';
 import { StorageBudget, type PartitionLog } from '../storage/index.js';
-import { assert } from '../storage/errors.js';
+import { assert } from '../runtime/errors.js';
 import { MemoryStateStore, stateJson } from '../runtime/host-state.js';
 
 export class MainStorage implements StorageProvider {

@@ -13,7 +13,7 @@
  * Invariant: a frame is written whole before it is published; the worker releases it only
  * after the replica's `receive` returned (the batch view is valid during receive only).
  */
-import { assert } from '../storage/errors.js';
+import { assert } from '../runtime/errors.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

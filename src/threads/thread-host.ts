@@ -15,6 +15,7 @@ import { actorLoggers } from './logging.js';
 import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
+import { SC_ID, isClientId, spuActorId } from '../runtime/actor-ids.js';
 import type { ClusterPlan, HostFaults } from '../runtime/transport.js';
 import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
@@ -45,7 +46,7 @@ export interface ThreadHostEvents {
   spuRestarted(spuId: number): void;
 }
 
-const isMainActor = (id: ActorId) => id === 'sc' || id.startsWith('client:');
+const isMainActor = (id: ActorId) => id === SC_ID || isClientId(id);
 
 export class ThreadHost implements HostFaults {
   private readonly workers = new Map<number, WorkerSlot>();
@@ -107,11 +108,11 @@ export class ThreadHost implements HostFaults {
   /** Send from a main-thread client endpoint (or the SC) to any actor. */
   route(from: ActorId, to: ActorId, msg: Message): void {
     if (this.cuts.blocks(from, to)) return; // an injected network partition: the message is lost
-    if (to === 'sc') {
+    if (to === SC_ID) {
       this.core.deliver(to, msg);
       return;
     }
-    if (to.startsWith('client:')) {
+    if (isClientId(to)) {
       this.events.clientMessage(to, msg);
       return;
     }
@@ -163,7 +164,7 @@ export class ThreadHost implements HostFaults {
 
   private placeSpawn(spec: SpawnSpec): void {
     if (this.closed || this.downSpus.has(spec.spuId)) return;
-    const spuWorker = this.workerOf(`spu-${spec.spuId}`);
+    const spuWorker = this.workerOf(spuActorId(spec.spuId));
     if (this.opts.placement === 'spu' || !spuWorker) {
       if (spuWorker && !spuWorker.exited) this.spawnOn(spuWorker, spec);
       return;
@@ -200,7 +201,7 @@ export class ThreadHost implements HostFaults {
         owner?.actors.delete(env.id);
         this.directory.set(env.id, null);
         // A replica worker with nothing left to host ends ('replica' placement).
-        if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.workerOf(`spu-${owner.spuId}`)?.worker) {
+        if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.workerOf(spuActorId(owner.spuId))?.worker) {
           owner.exited = true;
           void owner.worker.terminate();
         }
@@ -242,12 +243,12 @@ export class ThreadHost implements HostFaults {
       this.onWorkerExit(s, 1);
     }));
     this.events.workerLost(-1, spuId);
-    this.core.deliver('sc', { type: 'SpuLost', spuId } as Message);
+    this.core.deliver(SC_ID, { type: 'SpuLost', spuId } as Message);
     if (!restart) {
       this.downSpus.add(spuId);
       return;
     }
-    const decision = this.restarts.onCrash(`spu-${spuId}`, Date.now());
+    const decision = this.restarts.onCrash(spuActorId(spuId), Date.now());
     if (decision.action === 'escalate') {
       this.downSpus.add(spuId);
       this.log.error({ spu: spuId }, 'SPU crashed too often; leaving it down');
@@ -271,7 +272,7 @@ export class ThreadHost implements HostFaults {
 
   /** Inject a real crash (an uncaught exception) into an SPU's worker. */
   killWorker(spuId: number): void {
-    this.workerOf(`spu-${spuId}`)?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
+    this.workerOf(spuActorId(spuId))?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
   }
 
   /** Cut an SPU off from the SC, the other SPUs and clients (or heal it). */

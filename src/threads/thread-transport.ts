@@ -14,9 +14,11 @@
 import type { ActorId, BehaviorRegistry, Message } from '../runtime/actor.js';
 import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
 import { RingWriter } from '../storage/index.js';
-import { RivuletError, ErrorCode, fromPlainError, isPlainError } from '../storage/errors.js';
+import { RivuletError, ErrorCode, fromPlainError, isPlainError } from '../runtime/errors.js';
 import { acksToCode, encodedTarget, produceFrameBytes, writeProduceFrame } from './produce-frame.js';
 import { ThreadHost, type ThreadHostOptions } from './thread-host.js';
+import { MAIN_CLIENT_ID } from './envelope.js';
+import { spuOf } from '../runtime/actor-ids.js';
 
 interface Pending {
   resolve(m: Message | undefined): void;
@@ -28,7 +30,7 @@ interface Pending {
 export const TRANSPORT_LIMITS = { maxInFlight: 4096, spaceWaitSliceMs: 5 } as const;
 
 export class ThreadTransport implements HostTransport {
-  readonly clientId = 'client:main';
+  readonly clientId = MAIN_CLIENT_ID;
   private reqSeq = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly rings = new Map<ActorId, SharedArrayBuffer>();
@@ -88,7 +90,7 @@ export class ThreadTransport implements HostTransport {
   private failSpu(spuId: number): void {
     const err = new RivuletError(ErrorCode.WORKER_EXITED, `SPU ${spuId} crashed before answering`, { spu: spuId });
     for (const [reqId, p] of [...this.pending]) if (p.spuId === spuId) this.settle(reqId, undefined, err);
-    for (const [replica] of this.rings) if (replica.endsWith(`@${spuId}`)) this.rings.delete(replica);
+    for (const [replica] of this.rings) if (spuOf(replica) === spuId) this.rings.delete(replica);
   }
 
   private track(reqId: number, timeoutMs: number, what: string, spuId: number | undefined): Promise<Message | undefined> {

@@ -13,11 +13,12 @@ import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
 import { BEHAVIORS } from '../../actors/behaviors.js';
 import { replicaActorId } from '../../actors/messages.js';
 import { RingReader } from '../storage/index.js';
-import { RivuletError, ErrorCode, toPlainError } from '../storage/errors.js';
+import { RivuletError, ErrorCode, toPlainError } from '../runtime/errors.js';
 import { CoreDriver } from './core-driver.js';
 import { actorLoggers } from './logging.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
 import type { Envelope, WorkerInit } from './envelope.js';
+import { MAIN_CLIENT_ID } from './envelope.js';
 import { readProduceFrame } from './produce-frame.js';
 import { ThreadStorage } from './thread-storage.js';
 
@@ -93,7 +94,7 @@ function drainProduceRings(): void {
     for (let frame = r.next(); frame; frame = n < PRODUCE_FRAMES_PER_DRAIN ? r.next() : null) {
       n++;
       const f = readProduceFrame(frame);
-      const msg = { type: 'Produce', reqId: f.reqId, replyTo: 'client:main', acks: f.acks, batch: f.batch };
+      const msg = { type: 'Produce', reqId: f.reqId, replyTo: MAIN_CLIENT_ID, acks: f.acks, batch: f.batch };
       if (!core.deliverNow(f.to, msg)) {
         const err = new RivuletError(ErrorCode.NOT_LEADER, `replica ${f.to} is not running on this SPU (or restarting)`, { replica: f.to });
         post(parent, { k: 'produceError', reqId: f.reqId, error: toPlainError(err) });

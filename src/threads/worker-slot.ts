@@ -8,7 +8,7 @@ import type { ActorId } from '../runtime/actor.js';
 import { createRing } from '../storage/index.js';
 import { ControlRpc } from './control-rpc.js';
 import type { Envelope, WorkerInit } from './envelope.js';
-import { compiledSibling } from './worker-path.js';
+import { compiledSibling } from '../runtime/compiled-path.js';
 
 export interface WorkerSlot {
   index: number;

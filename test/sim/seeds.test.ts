@@ -4,7 +4,7 @@
  * one-line replay command.
  */
 import { describe, it, expect } from 'vitest';
-import { describeRun, runSeed } from '../../src/cluster/sim-runner.js';
+import { describeRun, runSeed } from '../../src/testing/sim-runner.js';
 
 const FIXED_SEEDS = Array.from({ length: 100 }, (_, i) => 1 + i);
 

@@ -14,7 +14,7 @@ import {
   batchBaseOffset,
 } from '../../src/storage/batch-header.js';
 import { StorageBudget } from '../../src/storage/budget.js';
-import { ErrorCode, RivuletError } from '../../src/storage/errors.js';
+import { ErrorCode, RivuletError } from '../../src/runtime/errors.js';
 import { PartitionLog, type LogConfig } from '../../src/storage/log.js';
 import { makeBatch, removeDir, sameBytes, tempDir } from './log-helpers.js';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchBaseOffset, batchLastOffset } from '../../src/storage/batch-header.js';
 import { StorageBudget } from '../../src/storage/budget.js';
-import { ErrorCode, RivuletError } from '../../src/storage/errors.js';
+import { ErrorCode, RivuletError } from '../../src/runtime/errors.js';
 import { PartitionLog, type LogConfig } from '../../src/storage/log.js';
 import { indexFileName, segmentFileName } from '../../src/storage/segment-file.js';
 import { makeBatch, removeDir, sameBytes, tempDir } from './log-helpers.js';

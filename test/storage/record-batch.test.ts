@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BatchLayout, validateBatch } from '../../src/storage/batch-header.js';
 import { crc32c } from '../../src/storage/crc32c.js';
-import { CorruptBatchError, RecordTooLargeError } from '../../src/storage/errors.js';
+import { CorruptBatchError, RecordTooLargeError } from '../../src/runtime/errors.js';
 import {
   BatchBuilder,
   type DecodedBatch,

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RecordTooLargeError } from '../../src/storage/errors.js';
+import { RecordTooLargeError } from '../../src/runtime/errors.js';
 import { RingCounter, RingReader, RingWriter, createRing } from '../../src/storage/ring.js';
 import { frameBytes, tailSlackBytes } from '../../src/storage/ring-layout.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CorruptBatchError } from '../../src/storage/errors.js';
+import { CorruptBatchError } from '../../src/runtime/errors.js';
 import {
   readVarint,
   readVarlong,

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { ControlRpc } from '../../src/threads/control-rpc.js';
-import { ErrorCode } from '../../src/storage/errors.js';
+import { ErrorCode } from '../../src/runtime/errors.js';
 
 describe('ControlRpc', () => {
   it('answers, times out, and rejects pending calls when the worker exits', async () => {

@@ -2,7 +2,7 @@
  * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`: a seed draws a
  * cluster config, network faults, SPU crash/restarts and full disks, a workload produces with acks=all and
  * reads everything back through the embedded API on the sim host, then the faults heal and the
- * run requires convergence within a bound. Checkers (src/sim/checkers.ts) judge the run; a failure carries its
+ * run requires convergence within a bound. Checkers (checkers.ts) judge the run; a failure carries its
  * seed, config, class (crash / correctness / liveness) and a one-line replay command.
  *
  * Same seed ⇒ same trace hash (the hash of the delivered-event log).
@@ -11,11 +11,11 @@ import { Prng } from '../sim/prng.js';
 import { NetworkFaults, drawNetworkFaults, type NetworkFaultConfig } from '../sim/fault-model.js';
 import {
   checkAckedReadable, checkConfirmedSpus, checkConverged, checkHwMonotonic, checkTransitions, type AckedRecord, type ReadRecord,
-} from '../sim/checkers.js';
+} from './checkers.js';
 import type { PartitionStatusEvent } from '../../actors/messages.js';
-import { Cluster } from './cluster.js';
-import { RivuletError, ErrorCode } from '../storage/errors.js';
-import { Offset } from './offset.js';
+import { Cluster } from '../cluster/cluster.js';
+import { RivuletError, ErrorCode } from '../runtime/errors.js';
+import { Offset } from '../cluster/offset.js';
 
 export interface SimRunConfig {
   seed: number;
