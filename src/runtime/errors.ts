@@ -27,6 +27,15 @@ export const ErrorCode = {
   CLUSTER_CLOSED: 'CLUSTER_CLOSED',
   STORAGE_ERROR: 'STORAGE_ERROR',
   INTERNAL: 'INTERNAL',
+  /** The server does not offer this operation (e.g. a rivulet-only call against a real Kafka). */
+  UNSUPPORTED: 'UNSUPPORTED',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** Wrong or missing token (SASL/PLAIN). */
+  AUTH_FAILED: 'AUTH_FAILED',
+  /** The peer sent bytes that are not the protocol (malformed frame, unexpected response). */
+  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
+  /** A network connection failed or closed before the answer came. */
+  CONNECTION_ERROR: 'CONNECTION_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -37,6 +46,7 @@ const RETRIABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.MAILBOX_FULL,
   ErrorCode.TIMEOUT,
   ErrorCode.WORKER_EXITED,
+  ErrorCode.CONNECTION_ERROR,
 ]);
 
 export type ErrorData = Record<string, unknown>;
