@@ -4,9 +4,12 @@
  * place by a host (a produce batch read from a SAB ring is a view valid during `receive`).
  *
  * Actor ids are built and parsed only in src/runtime/actor-ids.ts.
+ *
+ * The unions at the end say which messages each kind of actor receives; actors/send.ts sends only
+ * members of them, so the compiler checks every message an actor builds.
  */
 import type { PlainError } from '../src/runtime/errors.js';
-import type { LogConfig } from '../src/storage/index.js';
+import type { LogConfig } from '../src/storage/log-config.js';
 
 export { SC_ID, spuActorId, replicaActorId } from '../src/runtime/actor-ids.js';
 
@@ -112,6 +115,8 @@ export interface ReplicaRemove { type: 'ReplicaRemove'; topic: string; partition
 // ---- SC ↔ replica: fresh reports for listings (actors/sc/report-sync.ts) ----------------------
 export interface ReportRequest { type: 'ReportRequest'; token: number; replyTo: string }
 export interface ReportReply { type: 'ReportReply'; token: number; report: ReplicaReport }
+/** SC timer: stop waiting for the replicas of one fresh listing. */
+export interface ReportSyncTimeout { type: 'ReportSyncTimeout'; token: number }
 
 // ---- replica ↔ SPU -------------------------------------------------------------------------
 export interface ReplicaStatus { type: 'ReplicaStatus'; report: ReplicaReport }
@@ -192,8 +197,20 @@ export interface ReplicaFetchReply {
 // ---- replica internal ticks ----------------------------------------------------------------
 export interface Tick { type: 'Tick' }
 export interface FetchTimeout { type: 'FetchTimeout'; reqId: number; replyTo: string }
+/** Leader timer: answer a parked follower fetch (actors/replica/replication.ts). */
+export interface ReplicaFetchTimeout { type: 'ReplicaFetchTimeout'; follower: number; reqId: number }
 export interface FlushStatus { type: 'FlushStatus' }
 
-export type ScMessage = SpuRegister | SpuHeartbeat | AdminRequest | Tick | FlushStatus;
+// ---- who receives what ------------------------------------------------------------------
+/** Messages the SC receives (SpuLost comes from the host). */
+export type ScMessage = SpuRegister | SpuHeartbeat | SpuLost | AdminRequest | ReportReply | ReportSyncTimeout | Tick;
+/** Messages an SPU actor receives. */
 export type SpuMessage = SpuRegistered | ReplicaAssign | ReplicaRemove | ReplicaStatus | Tick | FlushStatus;
-export type ReplicaMessage = Produce | Fetch | Tick | FetchTimeout | FlushStatus;
+/** Messages a replica actor receives. */
+export type ReplicaMessage =
+  | Produce | Fetch | FetchTimeout | ReplicaFetch | ReplicaFetchReply | ReplicaFetchTimeout | ReplicaAssign
+  | ReportRequest | Tick | FlushStatus;
+/** Messages clients outside the cluster (facade, listener, sim) receive from actors. */
+export type ClientMessage = AdminReply | StatusEvent | ProduceAck | FetchReply;
+/** Every message of the protocol. */
+export type AnyMessage = ScMessage | SpuMessage | ReplicaMessage | ClientMessage;

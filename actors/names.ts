@@ -3,7 +3,7 @@
  * 1–63 characters of lowercase letters, digits and '-', starting and ending alphanumeric.
  */
 import { RivuletError, ErrorCode } from '../src/runtime/errors.js';
-import { resolveLogConfig } from '../src/storage/index.js';
+import { resolveLogConfig } from '../src/storage/log-config.js';
 import type { TopicConfig } from './messages.js';
 
 export const TOPIC_LIMITS = { nameMaxChars: 63, maxPartitions: 10_000, maxReplicationFactor: 16 } as const;

@@ -4,9 +4,12 @@
  * (offsets already assigned); take HW = min(leader's HW, our LEO). One fetch in flight at a time;
  * a fetch unanswered for `fetchTimeoutMs` is sent again (lost messages, a dead leader).
  */
-import type { Context, Message } from '../../src/runtime/actor.js';
-import { RivuletError, ErrorCode, batchBaseOffset, batchLastOffset, type PartitionLog } from '../../src/storage/index.js';
+import type { Context } from '../../src/runtime/actor.js';
+import { RivuletError, ErrorCode } from '../../src/runtime/errors.js';
+import { batchBaseOffset, batchLastOffset } from '../../src/storage/batch-header.js';
+import type { PartitionLog } from '../../src/storage/log.js';
 import { replicaActorId, type ReplicaFetch, type ReplicaFetchReply } from '../messages.js';
+import { toReplica } from '../send.js';
 
 export const FOLLOWER_DEFAULTS = { fetchWaitMs: 500, fetchTimeoutMs: 1_000, retryMs: 100 } as const;
 
@@ -32,7 +35,7 @@ export class Follower {
       type: 'ReplicaFetch', reqId, replyTo: ctx.self, follower: this.self, offset: log.leo, lastEpoch,
       waitMs: caughtUp ? FOLLOWER_DEFAULTS.fetchWaitMs : 0,
     };
-    ctx.send(replicaActorId(this.topic, this.partition, leader), req);
+    toReplica(ctx, replicaActorId(this.topic, this.partition, leader), req);
   }
 
   /** Stop expecting an answer (we became leader, or the leader changed). */
@@ -73,5 +76,3 @@ export class Follower {
     return log.leo >= r.leo;
   }
 }
-
-export type FollowerMessage = ReplicaFetchReply | Message;

@@ -1,11 +1,11 @@
 /**
  * Partition replica behaviour. The leader serves produce (assigns offsets, appends, acks per the
  * producer's `acks`: 1 when written, 'all' when the HW covers it), consumer fetches (up to HW for
- * read_committed, LEO otherwise; long polls parked), and follower fetches (replication.ts); it
- * keeps the in-sync set and HW (leader-state.ts). A follower fetches from the leader
- * (follower.ts). Every state change is reported to the owning SPU (coalesced). A timer applies
- * retention, re-checks storage space, drops lagging followers from the in-sync set, re-sends lost
- * follower fetches and checkpoints HW.
+ * read_committed, LEO otherwise; long polls parked — client-requests.ts), and follower fetches
+ * (replication.ts); it keeps the in-sync set and HW (leader-state.ts). A follower fetches from the
+ * leader (follower.ts). Every state change is reported to the owning SPU (coalesced). A timer
+ * applies retention, re-checks storage space, drops lagging followers from the in-sync set,
+ * re-sends lost follower fetches and checkpoints HW.
  *
  * Invariants:
  * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER.
@@ -13,14 +13,16 @@
  * - A failed append (OUT_OF_SPACE, CORRUPT_BATCH, RECORD_TOO_LARGE) stores nothing and is
  *   answered with a typed error; anything else is a bug and crashes the actor.
  * - At most `maxParkedFetches` consumer long polls and `maxPendingAcks` acks=all wait at once.
+ * - Reports are ordered by (incarnation, seq): incarnation = the start time of this incarnation.
  */
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
-import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.js';
-import type { PartitionLog } from '../../src/storage/index.js';
+import { RivuletError, ErrorCode, toPlainError, type PlainError } from '../../src/runtime/errors.js';
+import type { PartitionLog } from '../../src/storage/log.js';
 import type {
-  ReportRequest, Fetch, FetchReply, FetchTimeout, Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply,
-  ReplicaReport, TopicConfig,
+  Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply, ReplicaMessage, ReplicaReport, TopicConfig,
 } from '../messages.js';
+import { messageGuard, reply, scheduleReplica, toClient, toReplica, toSpuActor, unexpected } from '../send.js';
+import { CLIENT_LIMITS, ClientRequests } from './client-requests.js';
 import { Follower } from './follower.js';
 import { LeaderState } from './leader-state.js';
 import { FollowerFetches } from './replication.js';
@@ -40,259 +42,244 @@ export interface ReplicaArgs {
 
 export const REPLICA_DEFAULTS = {
   tickMs: 500,
-  maxParkedFetches: 1024,
-  maxPendingAcks: 65_536,
-  maxFetchBytes: 8 * 1024 * 1024,
+  ...CLIENT_LIMITS,
   replicaLagMs: 10_000,
 } as const;
 
-interface PendingAck { replyTo: string; reqId: number; baseOffset: number; lastOffset: number }
+const isReplicaMessage = messageGuard<ReplicaMessage>({
+  Produce: true, Fetch: true, FetchTimeout: true, ReplicaFetch: true, ReplicaFetchReply: true, ReplicaFetchTimeout: true,
+  ReplicaAssign: true, ReportRequest: true, Tick: true, FlushStatus: true,
+});
 
-const notLeader = (a: ReplicaArgs, leader: number) =>
-  toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${a.spuId} is not the leader of ${a.topic}/${a.partition}`, { leader }));
+class Replica {
+  private leader: number;
+  private epoch: number;
+  private replicas: number[];
+  private log!: PartitionLog;
+  private outOfSpace = false;
+  private statusScheduled = false;
+  private leaderState: LeaderState | null = null;
+  private incarnation = 0;
+  private reportSeq = 0;
+  private readonly clients: ClientRequests;
+  private readonly followerFetches = new FollowerFetches();
+  private readonly follower: Follower;
+  private readonly replicaLagMs: number;
 
-export function createReplica(rawArgs: unknown): Actor {
-  const a = rawArgs as ReplicaArgs;
-  let leader = a.leader;
-  let epoch = a.epoch;
-  let replicas = a.replicas;
-  let log!: PartitionLog;
-  let outOfSpace = false;
-  let statusScheduled = false;
-  let leaderState: LeaderState | null = null;
-  let pendingAcks: PendingAck[] = [];
-  let incarnation = 0;
-  let reportSeq = 0;
-  const parked = new Map<string, Fetch>();
-  const followerFetches = new FollowerFetches();
-  const follower = new Follower(a.topic, a.partition, a.spuId);
-  const replicaLagMs = a.config.replicaLagMs ?? REPLICA_DEFAULTS.replicaLagMs;
+  constructor(private readonly a: ReplicaArgs) {
+    this.leader = a.leader;
+    this.epoch = a.epoch;
+    this.replicas = a.replicas;
+    this.clients = new ClientRequests(a.topic, a.partition);
+    this.follower = new Follower(a.topic, a.partition, a.spuId);
+    this.replicaLagMs = a.config.replicaLagMs ?? REPLICA_DEFAULTS.replicaLagMs;
+  }
 
-  const isLeader = () => leader === a.spuId;
-  const parkKey = (f: { replyTo: string; reqId: number }) => `${f.replyTo}#${f.reqId}`;
+  private isLeader(): boolean {
+    return this.leader === this.a.spuId;
+  }
 
-  function report(): ReplicaReport {
+  private notLeader(): PlainError {
+    const { spuId, topic, partition } = this.a;
+    return toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${spuId} is not the leader of ${topic}/${partition}`, { leader: this.leader }));
+  }
+
+  start(ctx: Context): void {
+    this.incarnation = ctx.now();
+    this.log = ctx.storage.openLog(this.a.spuId, this.a.topic, this.a.partition, this.a.config);
+    this.outOfSpace = ctx.storage.budget(this.a.spuId).full;
+    if (this.isLeader()) this.becomeLeader(ctx);
+    else this.becomeFollower(ctx);
+    this.statusChanged(ctx);
+    scheduleReplica(ctx, REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
+  }
+
+  receive(ctx: Context, msg: ReplicaMessage): void {
+    switch (msg.type) {
+      case 'Produce':
+        return this.produce(msg, ctx);
+      case 'Fetch':
+        if (!this.isLeader()) {
+          toClient(ctx, msg.replyTo, { type: 'FetchReply', reqId: msg.reqId, batches: [], hw: -1, leo: -1, base: -1, error: this.notLeader() });
+          return;
+        }
+        return this.clients.fetch(msg, ctx, this.log);
+      case 'FetchTimeout':
+        return this.clients.timeout(msg, ctx, this.log);
+      case 'ReplicaFetch':
+        return this.onReplicaFetch(msg, ctx);
+      case 'ReplicaFetchTimeout':
+        return this.followerFetches.timeout(msg, ctx, this.log, this.epoch);
+      case 'ReplicaFetchReply':
+        return this.onReplicaFetchReply(msg, ctx);
+      case 'ReplicaAssign':
+        return this.onAssign(msg, ctx);
+      case 'Tick':
+        return this.tick(ctx);
+      case 'ReportRequest':
+        return reply(ctx, msg.replyTo, { type: 'ReportReply', token: msg.token, report: this.report() });
+      case 'FlushStatus':
+        this.statusScheduled = false;
+        toSpuActor(ctx, this.a.statusSpu, { type: 'ReplicaStatus', report: this.report() });
+        return;
+    }
+  }
+
+  stop(ctx: Context): void {
+    // Nobody will answer these any more: tell the waiting clients now (they look the partition
+    // up again), instead of letting them time out.
+    this.clients.failFetches(ctx, this.notLeader());
+    this.clients.failAcks(ctx, this.notLeader());
+    // The host's storage owns the log (a restarted replica reopens it); just checkpoint HW.
+    this.log.checkpoint();
+  }
+
+  private report(): ReplicaReport {
+    const { topic, partition, spuId } = this.a;
+    const log = this.log;
     return {
-      topic: a.topic, partition: a.partition, spuId: a.spuId, leader: isLeader(), epoch,
-      hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace,
-      incarnation, seq: ++reportSeq,
-      ...(leaderState ? { inSync: leaderState.isr() } : {}),
+      topic, partition, spuId, leader: this.isLeader(), epoch: this.epoch,
+      hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace: this.outOfSpace,
+      incarnation: this.incarnation, seq: ++this.reportSeq,
+      ...(this.leaderState ? { inSync: this.leaderState.isr() } : {}),
     };
   }
 
-  function statusChanged(ctx: Context): void {
-    if (statusScheduled) return;
-    statusScheduled = true;
-    ctx.schedule(0, { type: 'FlushStatus' });
-  }
-
-  function fetchReply(f: Fetch): FetchReply {
-    const bound = f.isolation === 'read_uncommitted' ? log.leo : log.hw;
-    const maxBytes = Math.min(Math.max(1, f.maxBytes), REPLICA_DEFAULTS.maxFetchBytes);
-    const batches = f.offset < bound ? log.read(f.offset, { maxOffset: bound, maxBytes }).batches : [];
-    return { type: 'FetchReply', reqId: f.reqId, batches, hw: log.hw, leo: log.leo, base: log.base };
+  private statusChanged(ctx: Context): void {
+    if (this.statusScheduled) return;
+    this.statusScheduled = true;
+    scheduleReplica(ctx, 0, { type: 'FlushStatus' });
   }
 
   /** Data arrived or HW moved: answer parked consumer and follower fetches that can progress. */
-  function wakeFetches(ctx: Context): void {
-    for (const [k, f] of parked) {
-      const bound = f.isolation === 'read_uncommitted' ? log.leo : log.hw;
-      if (f.offset < bound) {
-        parked.delete(k);
-        ctx.send(f.replyTo, fetchReply(f));
-      }
-    }
-    followerFetches.wake(ctx, log, epoch);
+  private wakeFetches(ctx: Context): void {
+    this.clients.wake(ctx, this.log);
+    this.followerFetches.wake(ctx, this.log, this.epoch);
   }
 
   /** The leader's HW may have moved: publish it, answer acks=all it now covers. */
-  function advanceHw(ctx: Context): void {
-    if (!leaderState || leaderState.hw <= log.hw) return;
-    log.setHighWatermark(Math.min(leaderState.hw, log.leo));
-    const hw = log.hw;
-    if (pendingAcks.length > 0 && pendingAcks[0]!.lastOffset < hw) {
-      const done = pendingAcks.filter((p) => p.lastOffset < hw);
-      pendingAcks = pendingAcks.filter((p) => p.lastOffset >= hw);
-      for (const p of done) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: p.baseOffset, lastOffset: p.lastOffset } as Message);
-    }
-    wakeFetches(ctx);
-    statusChanged(ctx);
+  private advanceHw(ctx: Context): void {
+    if (!this.leaderState || this.leaderState.hw <= this.log.hw) return;
+    this.log.setHighWatermark(Math.min(this.leaderState.hw, this.log.leo));
+    this.clients.release(ctx, this.log.hw);
+    this.wakeFetches(ctx);
+    this.statusChanged(ctx);
   }
 
-  function becomeLeader(ctx: Context): void {
-    follower.reset();
-    leaderState = new LeaderState(a.spuId, replicas, log.hw, ctx.now(), replicaLagMs);
-    leaderState.tick(log.leo, ctx.now()); // alone in sync at first: HW = LEO
-    advanceHw(ctx);
+  private becomeLeader(ctx: Context): void {
+    this.follower.reset();
+    this.leaderState = new LeaderState(this.a.spuId, this.replicas, this.log.hw, ctx.now(), this.replicaLagMs);
+    this.leaderState.tick(this.log.leo, ctx.now()); // alone in sync at first: HW = LEO
+    this.advanceHw(ctx);
   }
 
-  function becomeFollower(ctx: Context): void {
-    leaderState = null;
-    for (const p of pendingAcks) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) } as Message);
-    pendingAcks = [];
-    for (const f of parked.values()) ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: -1, leo: -1, base: -1, error: notLeader(a, leader) } as Message);
-    parked.clear();
-    followerFetches.clear();
-    follower.reset();
-    follower.fetch(ctx, log, leader, false);
+  private becomeFollower(ctx: Context): void {
+    this.leaderState = null;
+    this.clients.failAcks(ctx, this.notLeader());
+    this.clients.failFetches(ctx, this.notLeader());
+    this.followerFetches.clear();
+    this.follower.reset();
+    this.follower.fetch(ctx, this.log, this.leader, false);
   }
 
-  function produce(p: Produce, ctx: Context): void {
-    const reply = (ack: Omit<ProduceAck, 'type' | 'reqId'>) => {
-      if (p.acks !== 0) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...ack } as Message);
+  private produce(p: Produce, ctx: Context): void {
+    const answer = (ack: Omit<ProduceAck, 'type' | 'reqId'>) => {
+      if (p.acks !== 0) toClient(ctx, p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...ack });
     };
-    if (!isLeader() || !leaderState) return reply({ baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) });
+    if (!this.isLeader() || !this.leaderState) return answer({ baseOffset: -1, lastOffset: -1, error: this.notLeader() });
+    const log = this.log;
     const segmentsBefore = log.segmentCount;
     let res: { baseOffset: number; lastOffset: number };
     try {
-      res = log.append(p.batch, { leaderEpoch: epoch });
+      res = log.append(p.batch, { leaderEpoch: this.epoch });
     } catch (err) {
       if (!(err instanceof RivuletError)) throw err;
-      if (err.code === ErrorCode.OUT_OF_SPACE && !outOfSpace) {
-        outOfSpace = true;
-        ctx.log.warn({ topic: a.topic, partition: a.partition }, 'out of space');
-        statusChanged(ctx);
+      if (err.code === ErrorCode.OUT_OF_SPACE && !this.outOfSpace) {
+        this.outOfSpace = true;
+        ctx.log.warn({ topic: this.a.topic, partition: this.a.partition }, 'out of space');
+        this.statusChanged(ctx);
       }
-      return reply({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
+      return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
     }
     if (log.segmentCount !== segmentsBefore) log.enforceRetention();
     // A single replica is alone in sync: HW = LEO at once (this also answers earlier acks=all).
-    if (leaderState.tick(log.leo, ctx.now())) advanceHw(ctx);
+    if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
     if (p.acks === 1) {
-      reply(res);
+      answer(res);
     } else if (p.acks === 'all') {
-      if (res.lastOffset < log.hw) reply(res);
-      else if (pendingAcks.length >= REPLICA_DEFAULTS.maxPendingAcks) {
-        reply({ ...res, error: toPlainError(new RivuletError(ErrorCode.TIMEOUT, 'too many acks=all requests waiting for replication', { waiting: pendingAcks.length })) });
-      } else pendingAcks.push({ replyTo: p.replyTo, reqId: p.reqId, ...res });
+      if (res.lastOffset < log.hw) answer(res);
+      else if (this.clients.acksFull) {
+        const waiting = this.clients.waitingAcks;
+        answer({ ...res, error: toPlainError(new RivuletError(ErrorCode.TIMEOUT, 'too many acks=all requests waiting for replication', { waiting })) });
+      } else this.clients.awaitHw({ replyTo: p.replyTo, reqId: p.reqId, ...res });
     }
-    wakeFetches(ctx);
-    statusChanged(ctx);
+    this.wakeFetches(ctx);
+    this.statusChanged(ctx);
   }
 
-  function fetch(f: Fetch, ctx: Context): void {
-    const answer = (extra: Partial<FetchReply>) =>
-      ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: log.hw, leo: log.leo, base: log.base, ...extra } as Message);
-    if (!isLeader()) return answer({ hw: -1, leo: -1, base: -1, error: notLeader(a, leader) });
-    if (f.offset === -1) return answer({}); // metadata only: where the log starts and ends
-    if (f.offset < log.base || f.offset > log.leo) {
-      const err = new RivuletError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${f.offset} is outside ${a.topic}/${a.partition}'s range [${log.base}, ${log.leo}]`, { offset: f.offset, base: log.base, leo: log.leo });
-      return answer({ error: toPlainError(err) });
-    }
-    const r = fetchReply(f);
-    if (r.batches.length > 0 || f.waitMs <= 0 || parked.size >= REPLICA_DEFAULTS.maxParkedFetches) {
-      ctx.send(f.replyTo, r);
+  private onReplicaFetch(f: ReplicaFetch, ctx: Context): void {
+    if (!this.isLeader() || !this.leaderState) {
+      toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch: this.epoch, batches: [], hw: -1, leo: -1, error: this.notLeader() });
       return;
     }
-    parked.set(parkKey(f), f);
-    ctx.schedule(f.waitMs, { type: 'FetchTimeout', reqId: f.reqId, replyTo: f.replyTo } as Message);
+    if (this.followerFetches.serve(f, ctx, this.log, this.epoch, this.leaderState)) this.advanceHw(ctx);
+    this.statusChanged(ctx);
   }
 
-  function onAssign(as: ReplicaAssign, ctx: Context): void {
-    if (as.epoch < epoch) return;
+  private onReplicaFetchReply(r: ReplicaFetchReply, ctx: Context): void {
+    if (this.isLeader() || r.epoch < this.epoch) return;
+    const next = this.follower.onReply(r, this.log, ctx);
+    if (next === 'stale') return;
+    this.statusChanged(ctx);
+    if (next === 'again') this.follower.fetch(ctx, this.log, this.leader, Follower.caughtUp(r, this.log));
+  }
+
+  private onAssign(as: ReplicaAssign, ctx: Context): void {
+    if (as.epoch < this.epoch) return;
     // A repeated assignment (reconciliation, a duplicated message) changes nothing.
-    if (as.epoch === epoch && as.leader === leader && as.replicas.join(',') === replicas.join(',')) return;
-    const wasLeader = isLeader() && leaderState !== null;
-    leader = as.leader;
-    epoch = as.epoch;
-    replicas = as.replicas;
-    if (isLeader()) {
-      if (!wasLeader) becomeLeader(ctx);
+    if (as.epoch === this.epoch && as.leader === this.leader && as.replicas.join(',') === this.replicas.join(',')) return;
+    const wasLeader = this.isLeader() && this.leaderState !== null;
+    this.leader = as.leader;
+    this.epoch = as.epoch;
+    this.replicas = as.replicas;
+    if (this.isLeader()) {
+      if (!wasLeader) this.becomeLeader(ctx);
     } else {
-      becomeFollower(ctx);
+      this.becomeFollower(ctx);
     }
-    statusChanged(ctx);
+    this.statusChanged(ctx);
   }
 
+  private tick(ctx: Context): void {
+    const log = this.log;
+    const baseBefore = log.base;
+    const spaceBefore = this.outOfSpace;
+    log.enforceRetention();
+    if (this.outOfSpace && !ctx.storage.budget(this.a.spuId).full) {
+      this.outOfSpace = false;
+      ctx.log.info({ topic: this.a.topic, partition: this.a.partition }, 'space available again');
+    }
+    if (this.leaderState) {
+      const isrBefore = this.leaderState.isr().join(',');
+      if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
+      if (this.leaderState.isr().join(',') !== isrBefore) this.statusChanged(ctx);
+    } else {
+      this.follower.fetch(ctx, log, this.leader, false); // re-sends only if the last one was lost
+    }
+    log.checkpoint();
+    if (log.base !== baseBefore || this.outOfSpace !== spaceBefore) this.statusChanged(ctx);
+    scheduleReplica(ctx, REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
+  }
+}
+
+export function createReplica(rawArgs: unknown): Actor {
+  const replica = new Replica(rawArgs as ReplicaArgs);
   return {
-    onStart(ctx) {
-      incarnation = ctx.now();
-      log = ctx.storage.openLog(a.spuId, a.topic, a.partition, a.config);
-      outOfSpace = ctx.storage.budget(a.spuId).full;
-      if (isLeader()) becomeLeader(ctx);
-      else becomeFollower(ctx);
-      statusChanged(ctx);
-      ctx.schedule(REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
+    onStart: (ctx: Context) => replica.start(ctx),
+    receive(msg: Message, ctx: Context) {
+      if (isReplicaMessage(msg)) replica.receive(ctx, msg);
+      else unexpected(ctx, 'replica', msg);
     },
-    receive(msg, ctx) {
-      switch (msg.type) {
-        case 'Produce':
-          return produce(msg as Produce, ctx);
-        case 'Fetch':
-          return fetch(msg as Fetch, ctx);
-        case 'FetchTimeout': {
-          const t = msg as FetchTimeout;
-          const f = parked.get(parkKey(t));
-          if (f) {
-            parked.delete(parkKey(t));
-            ctx.send(f.replyTo, fetchReply(f));
-          }
-          return;
-        }
-        case 'ReplicaFetch': {
-          const f = msg as ReplicaFetch;
-          if (!isLeader() || !leaderState) {
-            ctx.send(f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: -1, leo: -1, error: notLeader(a, leader) } as Message);
-            return;
-          }
-          if (followerFetches.serve(f, ctx, log, epoch, leaderState)) advanceHw(ctx);
-          statusChanged(ctx);
-          return;
-        }
-        case 'ReplicaFetchTimeout':
-          followerFetches.timeout(msg as { type: string; follower: number; reqId: number }, ctx, log, epoch);
-          return;
-        case 'ReplicaFetchReply': {
-          const r = msg as ReplicaFetchReply;
-          if (isLeader() || r.epoch < epoch) return;
-          const next = follower.onReply(r, log, ctx);
-          if (next === 'stale') return;
-          statusChanged(ctx);
-          if (next === 'again') follower.fetch(ctx, log, leader, Follower.caughtUp(r, log));
-          return;
-        }
-        case 'ReplicaAssign':
-          return onAssign(msg as ReplicaAssign, ctx);
-        case 'Tick': {
-          const baseBefore = log.base;
-          const spaceBefore = outOfSpace;
-          log.enforceRetention();
-          if (outOfSpace && !ctx.storage.budget(a.spuId).full) {
-            outOfSpace = false;
-            ctx.log.info({ topic: a.topic, partition: a.partition }, 'space available again');
-          }
-          if (leaderState) {
-            const isrBefore = leaderState.isr().join(',');
-            if (leaderState.tick(log.leo, ctx.now())) advanceHw(ctx);
-            if (leaderState.isr().join(',') !== isrBefore) statusChanged(ctx);
-          } else {
-            follower.fetch(ctx, log, leader, false); // re-sends only if the last one was lost
-          }
-          log.checkpoint();
-          if (log.base !== baseBefore || outOfSpace !== spaceBefore) statusChanged(ctx);
-          ctx.schedule(REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
-          return;
-        }
-        case 'ReportRequest': {
-          const rq = msg as ReportRequest;
-          ctx.send(rq.replyTo, { type: 'ReportReply', token: rq.token, report: report() } as Message);
-          return;
-        }
-        case 'FlushStatus':
-          statusScheduled = false;
-          ctx.send(a.statusSpu, { type: 'ReplicaStatus', report: report() } as Message);
-          return;
-        default:
-          ctx.log.warn({ type: msg.type }, 'replica: unexpected message');
-      }
-    },
-    onStop(ctx) {
-      // Nobody will answer these any more: tell the waiting clients now (they look the partition
-      // up again), instead of letting them time out.
-      for (const f of parked.values()) ctx.send(f.replyTo, { type: 'FetchReply', reqId: f.reqId, batches: [], hw: -1, leo: -1, base: -1, error: notLeader(a, leader) } as Message);
-      for (const p of pendingAcks) ctx.send(p.replyTo, { type: 'ProduceAck', reqId: p.reqId, baseOffset: -1, lastOffset: -1, error: notLeader(a, leader) } as Message);
-      // The host's storage owns the log (a restarted replica reopens it); just checkpoint HW.
-      log.checkpoint();
-    },
+    onStop: (ctx: Context) => replica.stop(ctx),
   };
 }

@@ -6,9 +6,11 @@
  * LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives or its
  * wait ends (one parked fetch per follower).
  */
-import type { Context, Message } from '../../src/runtime/actor.js';
-import { RivuletError, ErrorCode, toPlainError, type PartitionLog } from '../../src/storage/index.js';
-import type { ReplicaFetch, ReplicaFetchReply } from '../messages.js';
+import type { Context } from '../../src/runtime/actor.js';
+import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.js';
+import type { PartitionLog } from '../../src/storage/log.js';
+import type { ReplicaFetch, ReplicaFetchReply, ReplicaFetchTimeout } from '../messages.js';
+import { scheduleReplica, toReplica } from '../send.js';
 import type { LeaderState } from './leader-state.js';
 
 export const REPLICATION_LIMITS = { maxFetchBytes: 1024 * 1024 } as const;
@@ -19,7 +21,7 @@ export class FollowerFetches {
   /** Serve one follower fetch. Returns true when it moved the HW. */
   serve(f: ReplicaFetch, ctx: Context, log: PartitionLog, epoch: number, state: LeaderState): boolean {
     const reply = (extra: Partial<ReplicaFetchReply>) =>
-      ctx.send(f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: log.hw, leo: log.leo, ...extra } as Message);
+      toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: log.hw, leo: log.leo, ...extra });
     if (f.lastEpoch >= 0 && f.lastEpoch < epoch) {
       const end = log.lastOffsetForEpoch(f.lastEpoch);
       if (f.offset > end) {
@@ -39,11 +41,11 @@ export class FollowerFetches {
     }
     const moved = state.onFetch(f.follower, f.offset, log.leo, ctx.now());
     if (f.offset < log.leo || f.waitMs <= 0) {
-      ctx.send(f.replyTo, this.data(f, log, epoch));
+      toReplica(ctx, f.replyTo, this.data(f, log, epoch));
       return moved;
     }
     this.parked.set(f.follower, f);
-    ctx.schedule(f.waitMs, { type: 'ReplicaFetchTimeout', follower: f.follower, reqId: f.reqId } as Message);
+    scheduleReplica(ctx, f.waitMs, { type: 'ReplicaFetchTimeout', follower: f.follower, reqId: f.reqId });
     return moved;
   }
 
@@ -52,16 +54,16 @@ export class FollowerFetches {
     for (const [id, f] of this.parked) {
       if (f.offset < log.leo) {
         this.parked.delete(id);
-        ctx.send(f.replyTo, this.data(f, log, epoch));
+        toReplica(ctx, f.replyTo, this.data(f, log, epoch));
       }
     }
   }
 
-  timeout(t: { follower: number; reqId: number }, ctx: Context, log: PartitionLog, epoch: number): void {
+  timeout(t: ReplicaFetchTimeout, ctx: Context, log: PartitionLog, epoch: number): void {
     const f = this.parked.get(t.follower);
     if (!f || f.reqId !== t.reqId) return;
     this.parked.delete(t.follower);
-    ctx.send(f.replyTo, this.data(f, log, epoch));
+    toReplica(ctx, f.replyTo, this.data(f, log, epoch));
   }
 
   clear(): void {

@@ -8,8 +8,9 @@
  * Invariant: at most `maxPendingSyncs` listings wait at once; beyond that the SC answers from its
  * last reports at once (never unbounded state).
  */
-import type { Context, Message } from '../../src/runtime/actor.js';
+import type { Context } from '../../src/runtime/actor.js';
 import type { ReplicaReport } from '../messages.js';
+import { scheduleSc, toReplica } from '../send.js';
 
 export const REPORT_SYNC = { syncTimeoutMs: 1_000, maxPendingSyncs: 64 } as const;
 
@@ -33,8 +34,8 @@ export class ReportSync {
     }
     const token = this.nextToken++;
     this.pending.set(token, { waiting: new Set(replicas), answer });
-    for (const id of replicas) ctx.send(id, { type: 'ReportRequest', token, replyTo: ctx.self } as Message);
-    ctx.schedule(REPORT_SYNC.syncTimeoutMs, { type: 'ReportSyncTimeout', token } as Message);
+    for (const id of replicas) toReplica(ctx, id, { type: 'ReportRequest', token, replyTo: ctx.self });
+    scheduleSc(ctx, REPORT_SYNC.syncTimeoutMs, { type: 'ReportSyncTimeout', token });
   }
 
   /** A replica answered; `apply` folds its report into the SC's state first. */

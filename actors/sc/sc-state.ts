@@ -1,8 +1,25 @@
 /**
  * The SC's model of the cluster: SPUs, topics and partitions, with the persisted parts
  * (topics, assignments, epochs, resolution, the sticky out-of-space mark) separable as plain JSON.
+ * Every SC concern (admin.ts, liveness.ts, assignments.ts, election.ts, reports.ts) is a set of
+ * functions over one `ScModel`; sc.ts owns it and routes messages to them.
+ *
+ * Invariants:
+ * - `spus` holds exactly the configured SPU ids, from the start: no message adds or removes one
+ *   (confirmation counts only these; an unknown SPU is refused).
+ * - `partitions` is keyed by `partitionKey(topic, partition)` and only for topics in `topics`.
+ * - `answered` is bounded by MAX_REMEMBERED_ANSWERS (oldest dropped first).
  */
-import type { ReplicaReport, Resolution, TopicSpec } from '../messages.js';
+import type { AdminReply, ReplicaReport, Resolution, TopicSpec } from '../messages.js';
+import { ReportSync } from './report-sync.js';
+
+export interface ScArgs {
+  spuIds: number[];
+  heartbeatMs: number;
+  spuTimeoutMs: number;
+  /** Address shown by listSpus (informational). */
+  address?: string;
+}
 
 export interface SpuState {
   id: number;
@@ -29,4 +46,30 @@ export interface PersistedScState {
   partitions: Omit<PartitionState, 'reports'>[];
 }
 
+export interface ScModel {
+  readonly args: ScArgs;
+  readonly spus: Map<number, SpuState>;
+  readonly topics: Map<string, TopicSpec>;
+  readonly partitions: Map<string, PartitionState>;
+  /** Client ids that get every StatusEvent. */
+  readonly subscribers: Set<string>;
+  /** Fresh listPartitions waiting for replica reports. */
+  readonly sync: ReportSync;
+  /** Recent admin answers by `replyTo#reqId`, oldest first. */
+  readonly answered: Map<string, AdminReply>;
+}
+
+export const MAX_REMEMBERED_ANSWERS = 1024;
+
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+export function newScModel(args: ScArgs): ScModel {
+  const spus = new Map<number, SpuState>();
+  for (const id of args.spuIds) spus.set(id, { id, online: false, lastSeenMs: 0, everSeen: false });
+  return {
+    args, spus, topics: new Map(), partitions: new Map(), subscribers: new Set(),
+    sync: new ReportSync(), answered: new Map(),
+  };
+}
+
+export const isSpuOnline = (m: ScModel, spuId: number): boolean => m.spus.get(spuId)?.online === true;

@@ -1,101 +1,128 @@
 /**
- * SPU behaviour: registers with the SC (retrying until confirmed), heartbeats every heartbeatMs
- * with its replicas' storage reports, starts/stops replica actors on the SC's assignments, and
- * forwards replica status changes to the SC (coalesced: at most one forward per turn burst).
+ * SPU behaviour: registers with the SC (retrying every heartbeatMs until confirmed), heartbeats
+ * every heartbeatMs with its replicas' storage reports, starts/stops replica actors on the SC's
+ * assignments, and forwards replica status changes to the SC (coalesced: at most one forward per
+ * turn burst, as a heartbeat that is not `full`).
  *
- * Invariant: a replica actor exists here iff the SC assigned it and did not remove it since.
+ * Invariants:
+ * - A replica actor exists here iff the SC assigned it and did not remove it since; a repeated
+ *   ReplicaAssign is passed to the running replica (leader/epoch change), never a second spawn; a
+ *   repeated ReplicaRemove stops nothing twice.
+ * - A heartbeat is `full` iff it carries the report of every replica this SPU hosts (the SC
+ *   reconciles assignments against it); a status forward carries only the changed ones.
+ * - Reports of replicas not (or no longer) hosted here are dropped.
  */
 import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import {
-  SC_ID, replicaActorId, spuActorId, type ReplicaAssign, type ReplicaRemove, type ReplicaReport, type ReplicaStatus,
+  replicaActorId, spuActorId, type ReplicaAssign, type ReplicaRemove, type ReplicaReport, type SpuMessage,
 } from '../messages.js';
 import type { ReplicaArgs } from '../replica/replica.js';
+import { messageGuard, scheduleSpu, toReplica, toSc, unexpected } from '../send.js';
 
 export interface SpuArgs {
   spuId: number;
   heartbeatMs: number;
 }
 
+const isSpuMessage = messageGuard<SpuMessage>({
+  SpuRegistered: true, ReplicaAssign: true, ReplicaRemove: true, ReplicaStatus: true, Tick: true, FlushStatus: true,
+});
+
+const key = (topic: string, partition: number) => `${topic}/${partition}`;
+
+class Spu {
+  private readonly reports = new Map<string, ReplicaReport>();
+  private readonly dirty = new Set<string>();
+  private readonly replicas = new Set<string>();
+  private registered = false;
+  private flushScheduled = false;
+
+  constructor(private readonly spuId: number, private readonly heartbeatMs: number) {}
+
+  start(ctx: Context): void {
+    this.register(ctx);
+    scheduleSpu(ctx, this.heartbeatMs, { type: 'Tick' });
+  }
+
+  receive(ctx: Context, msg: SpuMessage): void {
+    switch (msg.type) {
+      case 'SpuRegistered':
+        this.registered = true;
+        return;
+      case 'Tick':
+        if (this.registered) this.heartbeat(ctx);
+        else this.register(ctx);
+        scheduleSpu(ctx, this.heartbeatMs, { type: 'Tick' });
+        return;
+      case 'ReplicaAssign':
+        return this.onAssign(ctx, msg);
+      case 'ReplicaRemove':
+        return this.onRemove(ctx, msg);
+      case 'ReplicaStatus':
+        return this.onStatus(ctx, msg.report);
+      case 'FlushStatus':
+        this.flushScheduled = false;
+        if (this.dirty.size > 0 && this.registered) {
+          this.heartbeat(ctx, this.dirty);
+          this.dirty.clear();
+        }
+        return;
+    }
+  }
+
+  private register(ctx: Context): void {
+    toSc(ctx, { type: 'SpuRegister', spuId: this.spuId, reports: [...this.reports.values()] });
+  }
+
+  /** A full heartbeat, or (with `only`) a forward of the changed reports. */
+  private heartbeat(ctx: Context, only?: Set<string>): void {
+    const list = only ? [...only].map((k) => this.reports.get(k)).filter((r): r is ReplicaReport => !!r) : [...this.reports.values()];
+    const storageFull = ctx.storage.budget(this.spuId).full;
+    toSc(ctx, { type: 'SpuHeartbeat', spuId: this.spuId, reports: list, storageFull, full: only === undefined });
+  }
+
+  private onAssign(ctx: Context, a: ReplicaAssign): void {
+    const id = replicaActorId(a.topic, a.partition, this.spuId);
+    if (this.replicas.has(id)) {
+      toReplica(ctx, id, a); // leader or epoch change: the replica adapts
+      return;
+    }
+    this.replicas.add(id);
+    const args: ReplicaArgs = {
+      spuId: this.spuId, topic: a.topic, partition: a.partition, leader: a.leader, replicas: a.replicas,
+      epoch: a.epoch, config: a.config, statusSpu: spuActorId(this.spuId),
+    };
+    ctx.spawn({ id, behavior: 'replica', args, spuId: this.spuId });
+  }
+
+  private onRemove(ctx: Context, r: ReplicaRemove): void {
+    const id = replicaActorId(r.topic, r.partition, this.spuId);
+    if (this.replicas.delete(id)) ctx.stop(id);
+    ctx.storage.removeLog(this.spuId, r.topic, r.partition);
+    this.reports.delete(key(r.topic, r.partition));
+    this.dirty.delete(key(r.topic, r.partition));
+  }
+
+  private onStatus(ctx: Context, report: ReplicaReport): void {
+    const k = key(report.topic, report.partition);
+    if (!this.replicas.has(replicaActorId(report.topic, report.partition, this.spuId))) return;
+    this.reports.set(k, report);
+    this.dirty.add(k);
+    if (!this.flushScheduled && this.registered) {
+      this.flushScheduled = true;
+      scheduleSpu(ctx, 0, { type: 'FlushStatus' });
+    }
+  }
+}
+
 export function createSpu(rawArgs: unknown): Actor {
   const { spuId, heartbeatMs } = rawArgs as SpuArgs;
-  const reports = new Map<string, ReplicaReport>();
-  const dirty = new Set<string>();
-  const replicas = new Set<string>();
-  let registered = false;
-  let flushScheduled = false;
-
-  const key = (topic: string, partition: number) => `${topic}/${partition}`;
-
-  function register(ctx: Context): void {
-    ctx.send(SC_ID, { type: 'SpuRegister', spuId, reports: [...reports.values()] } as Message);
-  }
-
-  function heartbeat(ctx: Context, only?: Set<string>): void {
-    const list = only ? [...only].map((k) => reports.get(k)).filter((r): r is ReplicaReport => !!r) : [...reports.values()];
-    ctx.send(SC_ID, { type: 'SpuHeartbeat', spuId, reports: list, storageFull: ctx.storage.budget(spuId).full, full: only === undefined } as Message);
-  }
-
+  const spu = new Spu(spuId, heartbeatMs);
   return {
-    onStart(ctx) {
-      register(ctx);
-      ctx.schedule(heartbeatMs, { type: 'Tick' });
-    },
-    receive(msg, ctx) {
-      switch (msg.type) {
-        case 'SpuRegistered':
-          registered = true;
-          return;
-        case 'Tick':
-          if (registered) heartbeat(ctx);
-          else register(ctx);
-          ctx.schedule(heartbeatMs, { type: 'Tick' });
-          return;
-        case 'ReplicaAssign': {
-          const a = msg as ReplicaAssign;
-          const id = replicaActorId(a.topic, a.partition, spuId);
-          if (replicas.has(id)) {
-            ctx.send(id, a); // leader or epoch change: the replica adapts
-            return;
-          }
-          replicas.add(id);
-          const args: ReplicaArgs = {
-            spuId, topic: a.topic, partition: a.partition, leader: a.leader, replicas: a.replicas,
-            epoch: a.epoch, config: a.config, statusSpu: spuActorId(spuId),
-          };
-          ctx.spawn({ id, behavior: 'replica', args, spuId });
-          return;
-        }
-        case 'ReplicaRemove': {
-          const r = msg as ReplicaRemove;
-          const id = replicaActorId(r.topic, r.partition, spuId);
-          if (replicas.delete(id)) ctx.stop(id);
-          ctx.storage.removeLog(spuId, r.topic, r.partition);
-          reports.delete(key(r.topic, r.partition));
-          dirty.delete(key(r.topic, r.partition));
-          return;
-        }
-        case 'ReplicaStatus': {
-          const { report } = msg as ReplicaStatus;
-          const k = key(report.topic, report.partition);
-          if (!replicas.has(replicaActorId(report.topic, report.partition, spuId))) return;
-          reports.set(k, report);
-          dirty.add(k);
-          if (!flushScheduled && registered) {
-            flushScheduled = true;
-            ctx.schedule(0, { type: 'FlushStatus' });
-          }
-          return;
-        }
-        case 'FlushStatus':
-          flushScheduled = false;
-          if (dirty.size > 0 && registered) {
-            heartbeat(ctx, dirty);
-            dirty.clear();
-          }
-          return;
-        default:
-          ctx.log.warn({ type: msg.type }, 'SPU: unexpected message');
-      }
+    onStart: (ctx: Context) => spu.start(ctx),
+    receive(msg: Message, ctx: Context) {
+      if (isSpuMessage(msg)) spu.receive(ctx, msg);
+      else unexpected(ctx, 'SPU', msg);
     },
   };
 }

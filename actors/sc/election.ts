@@ -1,0 +1,46 @@
+/**
+ * Leader election (DESIGN §6): when a partition's leader is lost, hand leadership to a live
+ * in-sync follower — highest LEO first, then lowest SPU id — and bump the leader epoch.
+ *
+ * Invariants:
+ * - The in-sync set is the one the current leader last reported (all replicas if it never did);
+ *   a follower outside it, or on an offline SPU, is never chosen.
+ * - An election moves the partition to ElectionLeaderFound (Online comes with the new leader's
+ *   own report, reports.ts), bumps the epoch by one, puts the new leader first in `replicas`
+ *   and sends the new assignment to every online replica.
+ * - With no candidate the partition stays where it is (LeaderOffline) until a replica returns.
+ */
+import type { Context } from '../../src/runtime/actor.js';
+import { Resolution } from '../messages.js';
+import { assign } from './assignments.js';
+import { setResolution } from './resolution.js';
+import { isSpuOnline, type PartitionState, type ScModel } from './sc-state.js';
+
+/** A live in-sync follower to lead next (highest LEO, then lowest id), if any. */
+export function candidateFor(m: ScModel, p: PartitionState): number | undefined {
+  const leaderReport = p.reports[p.leader];
+  const isr = leaderReport?.inSync ?? p.replicas;
+  return p.replicas
+    .filter((id) => id !== p.leader && isSpuOnline(m, id) && isr.includes(id))
+    .sort((a, b) => (p.reports[b]?.leo ?? 0) - (p.reports[a]?.leo ?? 0) || a - b)[0];
+}
+
+/** Hand leadership to the candidate, if any, and bump the epoch. */
+export function elect(ctx: Context, m: ScModel, p: PartitionState): void {
+  const next = candidateFor(m, p);
+  if (next === undefined) return; // stays LeaderOffline until a replica returns
+  if (!setResolution(ctx, m, p, Resolution.ElectionLeaderFound, 'election')) return;
+  p.leader = next;
+  p.epoch += 1;
+  p.replicas = [next, ...p.replicas.filter((id) => id !== next)];
+  const spec = m.topics.get(p.topic);
+  if (spec) assign(ctx, m, p, spec);
+}
+
+/** Elect where no leader serves (LeaderOffline or Offline) and the leader's SPU is offline. */
+export function electLeaderless(ctx: Context, m: ScModel): void {
+  for (const p of m.partitions.values()) {
+    const leaderless = p.resolution === Resolution.LeaderOffline || p.resolution === Resolution.Offline;
+    if (leaderless && !isSpuOnline(m, p.leader)) elect(ctx, m, p);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Replica status reports (DESIGN §6): how a replica's report (via its SPU's heartbeat, or a
+ * fresh ReportReply) changes the SC's view of a partition.
+ *
+ * Invariants:
+ * - Reports are ordered by (incarnation, seq); an older or repeated one (reordered or duplicated
+ *   on the way) is ignored entirely.
+ * - Only the current leader's report (leader flag, its SPU, the current epoch) moves the
+ *   resolution: to Online when it serves, to OutOfSpace when it says it is out of space.
+ * - OutOfSpace is sticky: the mark is persisted, survives leader loss, reconnects and SC restarts,
+ *   and after a reconnect is rebuilt from the reports; only a (newer) report with space clears it,
+ *   through the 'space-available' cause, the one partition-status.ts accepts for OutOfSpace → Online.
+ */
+import type { Context } from '../../src/runtime/actor.js';
+import { Resolution, type ReplicaReport } from '../messages.js';
+import { persist } from './persistence.js';
+import { setResolution } from './resolution.js';
+import { partitionKey, type PartitionState, type ScModel } from './sc-state.js';
+
+/** Whether `r` is newer than `prev` in (incarnation, seq) order. */
+export function isNewerReport(r: ReplicaReport, prev: ReplicaReport | undefined): boolean {
+  if (!prev) return true;
+  return r.incarnation > prev.incarnation || (r.incarnation === prev.incarnation && r.seq > prev.seq);
+}
+
+export function applyReport(ctx: Context, m: ScModel, r: ReplicaReport): void {
+  const p = m.partitions.get(partitionKey(r.topic, r.partition));
+  if (!p || !p.replicas.includes(r.spuId)) return;
+  if (!isNewerReport(r, p.reports[r.spuId])) return; // stale: reordered or duplicated
+  p.reports[r.spuId] = r;
+  if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch)) return;
+  if (applyLeaderReport(ctx, m, p, r.outOfSpace)) persist(ctx, m);
+}
+
+/** The current leader reported; returns true when the persisted state changed. */
+function applyLeaderReport(ctx: Context, m: ScModel, p: PartitionState, outOfSpace: boolean): boolean {
+  if (outOfSpace) {
+    const changed = !p.outOfSpace;
+    p.outOfSpace = true;
+    if (p.resolution !== Resolution.Online && p.resolution !== Resolution.OutOfSpace) setResolution(ctx, m, p, Resolution.Online, 'leader-report');
+    setResolution(ctx, m, p, Resolution.OutOfSpace, 'leader-report');
+    return changed;
+  }
+  if (p.outOfSpace) {
+    // The leader reports space available: the only way out of OutOfSpace.
+    const cause = p.resolution === Resolution.OutOfSpace ? 'space-available' : 'leader-report';
+    if (!setResolution(ctx, m, p, Resolution.Online, cause)) return false;
+    p.outOfSpace = false;
+    return true;
+  }
+  if (p.resolution !== Resolution.Online) return setResolution(ctx, m, p, Resolution.Online, 'leader-report');
+  return false;
+}
