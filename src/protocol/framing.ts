@@ -1,0 +1,110 @@
+/**
+ * FrameSplitter — turns a TCP byte stream into whole Kafka frames.
+ *
+ *   stream: | int32 size | size bytes | int32 size | size bytes | …
+ *
+ * push(chunk) returns every frame completed by that chunk, each WITHOUT its size prefix, in
+ * stream order. Chunks may split anywhere (inside the size prefix too).
+ *
+ * Invariants:
+ * - A declared size < 0 is refused (MALFORMED) and a size > maxFrameBytes is refused
+ *   (FRAME_TOO_LARGE) as soon as the 4 size bytes are in — before any of the frame is buffered.
+ *   After a refusal the splitter is poisoned: every later push throws the same error (the
+ *   stream cannot be resynchronised; the connection must close).
+ * - Memory held is bounded by maxFrameBytes + 4 plus the caller's current chunk: partial frames
+ *   are kept as a list of chunk slices, concatenated once, when complete (nothing is
+ *   pre-allocated from a declared size).
+ * - A frame that lies inside one pushed chunk is returned as a subarray of that chunk (zero
+ *   copy); the caller must not mutate a chunk after pushing it.
+ * - Only ProtocolError is thrown.
+ */
+import { ProtocolError } from './errors.js';
+
+/** Kafka's socket.request.max.bytes default: 100 MiB. */
+export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+export interface FrameSplitterOptions {
+  maxFrameBytes?: number;
+}
+
+export class FrameSplitter {
+  readonly maxFrameBytes: number;
+  private parts: Uint8Array[] = [];
+  private buffered = 0;
+  /** Size of the frame being collected, or -1 while its prefix is incomplete. */
+  private need = -1;
+  private failure: ProtocolError | undefined;
+
+  constructor(opts: FrameSplitterOptions = {}) {
+    this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (!Number.isInteger(this.maxFrameBytes) || this.maxFrameBytes < 0 || this.maxFrameBytes > 0x7fffffff) {
+      throw new RangeError(`maxFrameBytes must be an int32 >= 0, got ${this.maxFrameBytes}`);
+    }
+  }
+
+  /** Bytes held for an incomplete frame (including a partial size prefix). */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (this.failure) throw this.failure;
+    const out: Uint8Array[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.need < 0) {
+        const take = Math.min(4 - this.buffered, chunk.length - at);
+        this.parts.push(chunk.subarray(at, at + take));
+        this.buffered += take;
+        at += take;
+        if (this.buffered < 4) break;
+        const p = this.take(4);
+        const size = ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) | 0;
+        this.check(size);
+        this.need = size;
+      }
+      const take = Math.min(this.need - this.buffered, chunk.length - at);
+      if (this.buffered === 0 && take === this.need) {
+        out.push(chunk.subarray(at, at + take)); // whole frame inside this chunk: zero copy
+      } else {
+        this.parts.push(chunk.subarray(at, at + take));
+        this.buffered += take;
+        if (this.buffered < this.need) {
+          at += take;
+          break;
+        }
+        out.push(this.take(this.need));
+      }
+      at += take;
+      this.need = -1;
+    }
+    return out;
+  }
+
+  private check(size: number): void {
+    if (size < 0) this.failure = new ProtocolError('MALFORMED', `negative frame size ${size}`);
+    else if (size > this.maxFrameBytes) {
+      this.failure = new ProtocolError('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds ${this.maxFrameBytes}`);
+    }
+    if (this.failure) {
+      this.parts = [];
+      this.buffered = 0;
+      throw this.failure;
+    }
+  }
+
+  /** Concatenate and clear all buffered parts (exactly n bytes). */
+  private take(n: number): Uint8Array {
+    const parts = this.parts;
+    this.parts = [];
+    this.buffered = 0;
+    if (parts.length === 1 && parts[0]!.length === n) return parts[0]!;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+}
