@@ -1,13 +1,16 @@
 /**
  * Enforces DESIGN §2: behaviours under actors/ are pure and synchronous — no clock, entropy,
- * timers, process, await, Node builtins or host/facade imports. (a) the real tree is clean;
- * (b) the checker provably catches each forbidden construct, so this test cannot pass vacuously.
+ * timers, process, await, Node builtins or host/facade imports. (a) the real tree is clean,
+ * including every src/ module it loads at runtime (followed through imports and re-exports;
+ * lint-reach.test.ts proves that walk on synthetic trees); (b) the checker provably catches each
+ * forbidden construct, so this test cannot pass vacuously.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
-import { findViolations, maskSource, type SourceFile } from './lint.js';
+import { moduleRefs, runtimeReach } from './import-graph.js';
+import { findViolations, maskSource, unresolvedImports, type AllowedLoad, type SourceFile } from './lint.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,12 +24,27 @@ function listTs(dir: string): string[] {
   return found.sort();
 }
 
-function actorFiles(): SourceFile[] {
-  return listTs(join(repoRoot, 'actors')).map((full) => ({
+function filesUnder(dir: string): SourceFile[] {
+  return listTs(join(repoRoot, dir)).map((full) => ({
     path: relative(repoRoot, full).split(sep).join('/'),
     text: readFileSync(full, 'utf8'),
   }));
 }
+const actorFiles = (): SourceFile[] => filesUnder('actors');
+/** actors/ plus src/: what the reachability check walks. */
+const treeFiles = (): SourceFile[] => [...actorFiles(), ...filesUnder('src')];
+
+/**
+ * Reachable loads accepted for now, each pending a change in src/ (reported, not ours to edit):
+ * actors need batch accessors (follower.ts) and topic config validation (names.ts) at runtime;
+ * both modules import batch-header.ts, which imports crc32c.ts, which loads `node:module`
+ * (createRequire for the optional native @node-rs/crc32). Fix in src/storage: batch layout and
+ * accessors in a builtin-free module, or the native CRC installed by the host.
+ */
+const PENDING_SRC_FIXES: readonly AllowedLoad[] = [
+  { module: 'src/storage/crc32c.ts', specifier: 'node:module', why: 'optional native CRC-32C via createRequire' },
+];
+const lintTree = (files: SourceFile[]) => findViolations(files, { allowReachable: PENDING_SRC_FIXES });
 
 /** One synthetic file under actors/ with `line` placed inside otherwise clean code. */
 const file = (line: string, path = 'actors/spu/bad.ts'): SourceFile => ({
@@ -50,8 +68,27 @@ describe('actors/ determinism', () => {
     expect(files.some((f) => f.path.startsWith('actors/sc/'))).toBe(true);
   });
 
-  it('the real actors/ tree has zero violations', () => {
-    expect(findViolations(actorFiles())).toEqual([]);
+  it('the real actors/ tree has zero violations, with everything it reaches in src/', () => {
+    expect(lintTree(treeFiles())).toEqual([]);
+  });
+
+  it('walks the real import graph: every runtime import resolves, and src/ modules are reached', () => {
+    const files = treeFiles();
+    expect(unresolvedImports(files)).toEqual([]);
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const reached = runtimeReach('actors/replica/follower.ts', byPath, moduleRefs).chains;
+    expect([...reached.keys()]).toEqual(expect.arrayContaining(['src/runtime/errors.ts', 'src/storage/batch-header.ts', 'src/storage/crc32c.ts']));
+    expect(reached.has('src/storage/log.ts')).toBe(false); // type-only: erased
+  });
+
+  it('would catch the storage barrel in a real actors/ file (index.ts → log.ts → file-ops.ts → node:fs)', () => {
+    const files = treeFiles().map((f) =>
+      f.path === 'actors/names.ts' ? { ...f, text: f.text.replace("'../src/storage/log-config.js'", "'../src/storage/index.js'") } : f);
+    const found = lintTree(files);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((v) => v.startsWith('actors/names.ts:'))).toBe(true);
+    expect(found.join('\n')).toContain("reaches Node builtin 'node:fs' (src/storage/file-ops.ts:");
+    expect(found.join('\n')).toMatch(/via src\/storage\/index\.ts → src\/storage\/log\.ts → src\/storage\/file-ops\.ts: import \{ resolveLogConfig \}/);
   });
 });
 

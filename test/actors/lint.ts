@@ -14,17 +14,21 @@
  *   `node:*` and bare Node builtins ('fs', 'worker_threads', …) are named as such; src/threads,
  *   src/sim, src/cluster, src/cli, src/protocol are named as forbidden layers; other bare packages too.
  * A forbidden word used as a property name after `.` (`msg.process`) is not a violation.
+ * - reachable loads: the modules an actors/ file loads at runtime, followed transitively through
+ *   imports and re-exports (barrels included; import-graph.ts; `import type`/`export type` are
+ *   erased and not followed), must not load a Node builtin or a package either. So importing the
+ *   storage barrel, which loads file-ops.ts → node:fs, is caught even though src/storage/ is an
+ *   allowed root. Accepted exceptions are passed in explicitly (LintOptions.allowReachable).
  *
  * Violation format: `<path>:<line>: <reason>: <source line trimmed>`.
  */
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
+import { isRelative, lineOf, moduleRefs, resolveRelative, runtimeReach, type ModuleRef, type SourceFile } from './import-graph.js';
+import { maskSource } from './mask.js';
 
-export interface SourceFile {
-  /** Repository-relative POSIX path, e.g. `actors/sc/sc.ts`. */
-  path: string;
-  text: string;
-}
+export { maskSource } from './mask.js';
+export type { SourceFile } from './import-graph.js';
 
 const FORBIDDEN_WORDS = [
   'Date', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'process', 'performance',
@@ -34,100 +38,6 @@ const FORBIDDEN_WORDS = [
 const ALLOWED_ROOTS = ['actors/', 'src/runtime/', 'src/storage/'] as const;
 const FORBIDDEN_LAYERS = ['src/threads', 'src/sim', 'src/cluster', 'src/cli', 'src/protocol'] as const;
 const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules.map((m) => m.replace(/^node:/, '')));
-
-/** Characters after which a `/` starts a regex literal rather than a division. */
-const REGEX_PRECEDERS = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
-const REGEX_KEYWORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield']);
-
-/**
- * Returns `text` with comments and literal contents replaced by spaces (quotes/delimiters kept,
- * newlines kept), so offsets and line numbers still match the original text.
- */
-export function maskSource(text: string): string {
-  const out = text.split('');
-  const blank = (i: number): void => {
-    if (out[i] !== '\n') out[i] = ' ';
-  };
-  // Stack of brace depths for `${ … }` inside template literals.
-  const templateDepths: number[] = [];
-  let braceDepth = 0;
-  let i = 0;
-  const n = text.length;
-  const prevSignificant = (from: number): { ch: string; word: string } => {
-    let j = from - 1;
-    while (j >= 0 && /\s/.test(out[j]!)) j--;
-    if (j < 0) return { ch: '', word: '' };
-    let k = j;
-    while (k >= 0 && /[A-Za-z_$]/.test(out[k]!)) k--;
-    return { ch: out[j]!, word: out.slice(k + 1, j + 1).join('') };
-  };
-  const skipTemplateBody = (): void => {
-    // i is just after '`' or '}' that resumes a template; blank until '`' or '${'.
-    while (i < n) {
-      const c = text[i]!;
-      if (c === '\\') { blank(i); blank(i + 1); i += 2; continue; }
-      if (c === '`') { i++; return; }
-      if (c === '$' && text[i + 1] === '{') { templateDepths.push(braceDepth); braceDepth++; i += 2; return; }
-      blank(i); i++;
-    }
-  };
-  while (i < n) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      while (i < n && text[i] !== '\n') { blank(i); i++; }
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      for (; i < stop; i++) blank(i);
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      i++;
-      while (i < n && text[i] !== c && text[i] !== '\n') {
-        if (text[i] === '\\') { blank(i); i++; }
-        blank(i); i++;
-      }
-      i++;
-      continue;
-    }
-    if (c === '`') { i++; skipTemplateBody(); continue; }
-    if (c === '{') { braceDepth++; i++; continue; }
-    if (c === '}') {
-      braceDepth--;
-      if (templateDepths.length > 0 && templateDepths[templateDepths.length - 1] === braceDepth) {
-        templateDepths.pop();
-        i++;
-        skipTemplateBody();
-        continue;
-      }
-      i++;
-      continue;
-    }
-    if (c === '/') {
-      const prev = prevSignificant(i);
-      const isRegex = prev.word !== '' ? REGEX_KEYWORDS.has(prev.word) : REGEX_PRECEDERS.has(prev.ch);
-      if (isRegex) {
-        i++;
-        let inClass = false;
-        while (i < n && text[i] !== '\n') {
-          const r = text[i]!;
-          if (r === '\\') { blank(i); blank(i + 1); i += 2; continue; }
-          if (r === '[') inClass = true;
-          else if (r === ']') inClass = false;
-          else if (r === '/' && !inClass) break;
-          blank(i); i++;
-        }
-        i++;
-        continue;
-      }
-    }
-    i++;
-  }
-  return out.join('');
-}
 
 /** Why an import specifier is not allowed from `fromPath`, or null if it is. */
 export function importViolation(fromPath: string, specifier: string): string | null {
@@ -144,43 +54,100 @@ export function importViolation(fromPath: string, specifier: string): string | n
   return `imports package '${specifier}' (actors may import only actors/, src/runtime/, src/storage/)`;
 }
 
-const lineOf = (text: string, offset: number): number => {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-};
-
-/** Every determinism violation in `files`; empty when clean. */
-export function findViolations(files: readonly SourceFile[]): string[] {
+/** Word, call and direct-import checks of one actors/ file. */
+function directViolations(file: SourceFile): string[] {
   const violations: string[] = [];
-  for (const file of files) {
-    const masked = maskSource(file.text);
-    const originalLines = file.text.split('\n');
-    const report = (line: number, reason: string): void => {
-      violations.push(`${file.path}:${line}: ${reason}: ${(originalLines[line - 1] ?? '').trim()}`);
-    };
-    const maskedLines = masked.split('\n');
-    maskedLines.forEach((code, idx) => {
-      const line = idx + 1;
-      for (const word of FORBIDDEN_WORDS) {
-        const re = new RegExp(`(^|[^.\\w$])${word}(?![\\w$])`);
-        if (re.test(code)) report(line, `uses '${word}'`);
+  const masked = maskSource(file.text);
+  const originalLines = file.text.split('\n');
+  const report = (line: number, reason: string): void => {
+    violations.push(`${file.path}:${line}: ${reason}: ${(originalLines[line - 1] ?? '').trim()}`);
+  };
+  masked.split('\n').forEach((code, idx) => {
+    const line = idx + 1;
+    for (const word of FORBIDDEN_WORDS) {
+      const re = new RegExp(`(^|[^.\\w$])${word}(?![\\w$])`);
+      if (re.test(code)) report(line, `uses '${word}'`);
+    }
+    if (/(^|[^.\w$])Math\s*\.\s*random(?![\w$])/.test(code)) report(line, "uses 'Math.random'");
+    if (/(^|[^.\w$])Math\s*\[/.test(code)) report(line, "uses a computed 'Math[…]' member");
+    if (/(^|[^.\w$])require\s*\(/.test(code)) report(line, "uses 'require('");
+    if (/(^|[^.\w$])import\s*\(/.test(code)) report(line, "uses dynamic 'import('");
+  });
+  // Module specifiers: find `from '…'` / `import '…'` in masked code, read the name from the original.
+  const specifierRe = /(?:\bfrom|(?:^|[;\s])import)\s*(['"])/g;
+  for (let m = specifierRe.exec(masked); m !== null; m = specifierRe.exec(masked)) {
+    const quote = m[1]!;
+    const start = m.index + m[0].length;
+    const end = file.text.indexOf(quote, start);
+    if (end < 0) continue;
+    const why = importViolation(file.path, file.text.slice(start, end));
+    if (why !== null) report(lineOf(file.text, start), why);
+  }
+  return violations;
+}
+
+/** A runtime load of a reachable module that is accepted, with the reason (and who must fix it). */
+export interface AllowedLoad {
+  module: string;
+  specifier: string;
+  why: string;
+}
+
+export interface LintOptions {
+  allowReachable?: readonly AllowedLoad[];
+}
+
+/** Why a non-relative runtime load is not allowed anywhere actors reach (builtins, packages). */
+function loadViolation(specifier: string): string {
+  const bare = specifier.replace(/^node:/, '');
+  if (specifier.startsWith('node:') || NODE_BUILTINS.has(bare) || NODE_BUILTINS.has(bare.split('/')[0]!)) return `Node builtin '${specifier}'`;
+  return `package '${specifier}'`;
+}
+
+/**
+ * Modules outside actors/ that an actors/ file loads at runtime, transitively (imports and
+ * re-exports; type-only ones are erased): each of their runtime loads of a Node builtin or a
+ * package is a violation of the actors/ file, reported on the line of its first import of the
+ * chain. Other actors/ files are not walked into: each is checked as an entry of its own.
+ */
+function reachableViolations(files: readonly SourceFile[], opts: LintOptions): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const paths = new Set(byPath.keys());
+  const refsCache = new Map<string, ModuleRef[]>();
+  const refsOf = (f: SourceFile) => refsCache.get(f.path) ?? refsCache.set(f.path, moduleRefs(f)).get(f.path)!;
+  const allowed = (module: string, specifier: string) => (opts.allowReachable ?? []).some((a) => a.module === module && a.specifier === specifier);
+  const violations: string[] = [];
+  for (const entry of files.filter(isActorFile)) {
+    const lines = entry.text.split('\n');
+    const reach = runtimeReach(entry.path, byPath, refsOf, isActorPath);
+    for (const [module, chain] of reach.chains) {
+      for (const ref of refsOf(byPath.get(module)!)) {
+        if (!ref.runtime || isRelative(ref.specifier) || allowed(module, ref.specifier)) continue;
+        const first = refsOf(entry).find((r) => r.runtime && resolveRelative(entry.path, r.specifier, paths) === chain[0]);
+        const line = first?.line ?? 1;
+        violations.push(
+          `${entry.path}:${line}: reaches ${loadViolation(ref.specifier)} (${module}:${ref.line}) via ${chain.join(' → ')}: ${(lines[line - 1] ?? '').trim()}`,
+        );
       }
-      if (/(^|[^.\w$])Math\s*\.\s*random(?![\w$])/.test(code)) report(line, "uses 'Math.random'");
-      if (/(^|[^.\w$])Math\s*\[/.test(code)) report(line, "uses a computed 'Math[…]' member");
-      if (/(^|[^.\w$])require\s*\(/.test(code)) report(line, "uses 'require('");
-      if (/(^|[^.\w$])import\s*\(/.test(code)) report(line, "uses dynamic 'import('");
-    });
-    // Module specifiers: find `from '…'` / `import '…'` in masked code, read the name from the original.
-    const specifierRe = /(?:\bfrom|(?:^|[;\s])import)\s*(['"])/g;
-    for (let m = specifierRe.exec(masked); m !== null; m = specifierRe.exec(masked)) {
-      const quote = m[1]!;
-      const start = m.index + m[0].length;
-      const end = file.text.indexOf(quote, start);
-      if (end < 0) continue;
-      const why = importViolation(file.path, file.text.slice(start, end));
-      if (why !== null) report(lineOf(file.text, start), why);
     }
   }
   return violations;
+}
+
+const isActorPath = (path: string): boolean => path.startsWith('actors/');
+const isActorFile = (f: SourceFile): boolean => isActorPath(f.path);
+
+/**
+ * Every determinism violation of the actors/ files among `files`; empty when clean. Other files
+ * (src/…) are there to be walked: what actors reach at runtime must load no Node builtin and no
+ * package either (see reachableViolations).
+ */
+export function findViolations(files: readonly SourceFile[], opts: LintOptions = {}): string[] {
+  return [...files.filter(isActorFile).flatMap(directViolations), ...reachableViolations(files, opts)];
+}
+
+/** Relative runtime imports reachable from actors/ files that name none of `files`. */
+export function unresolvedImports(files: readonly SourceFile[]): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return files.filter(isActorFile).flatMap((f) => runtimeReach(f.path, byPath, moduleRefs, isActorPath).unresolved);
 }
