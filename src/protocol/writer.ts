@@ -53,70 +53,66 @@ export class Writer {
     return at;
   }
 
-  /** Reserve n bytes and return the (possibly new) view to write them through. */
-  private at(n: number): DataView {
-    this.reserve(n);
-    return this.view;
-  }
-
   finish(): Uint8Array {
     return this.buf.subarray(0, this.pos);
   }
 
+  // Every write reserves FIRST and only then touches this.buf / this.view: reserve() may replace
+  // them (`this.buf[this.reserve(1)] = x` would evaluate this.buf before it grows).
   int8(v: number): this {
     checkInt(v, -0x80, 0x7f, 'int8');
-    this.at(1).setInt8(this.pos - 1, v);
+    const at = this.reserve(1);
+    this.view.setInt8(at, v);
     return this;
   }
   int16(v: number): this {
     checkInt(v, -0x8000, 0x7fff, 'int16');
-    this.at(2).setInt16(this.pos - 2, v);
+    const at = this.reserve(2);
+    this.view.setInt16(at, v);
     return this;
   }
   int32(v: number): this {
     checkInt(v, -0x80000000, 0x7fffffff, 'int32');
-    this.at(4).setInt32(this.pos - 4, v);
+    const at = this.reserve(4);
+    this.view.setInt32(at, v);
     return this;
   }
   uint32(v: number): this {
     checkInt(v, 0, 0xffffffff, 'uint32');
-    this.at(4).setUint32(this.pos - 4, v);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v);
     return this;
   }
   /** int64 from a bigint (or a safe-integer number). */
   int64(v: bigint | number): this {
     const b = typeof v === 'number' ? (Number.isSafeInteger(v) ? BigInt(v) : undefined) : v;
     if (typeof b !== 'bigint' || b < INT64_MIN || b > INT64_MAX) throw malformed(`cannot encode ${String(v)} as int64`);
-    this.at(8).setBigInt64(this.pos - 8, b);
+    const at = this.reserve(8);
+    this.view.setBigInt64(at, b);
     return this;
   }
   float64(v: number): this {
     if (typeof v !== 'number') throw malformed(`cannot encode ${String(v)} as float64`);
-    this.at(8).setFloat64(this.pos - 8, v);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v);
     return this;
   }
   bool(v: boolean): this {
     if (typeof v !== 'boolean') throw malformed(`cannot encode ${String(v)} as bool`);
-    {
-      const at = this.reserve(1);
-      this.buf[at] = v ? 1 : 0;
-    }
+    return this.byte(v ? 1 : 0);
+  }
+  private byte(b: number): this {
+    const at = this.reserve(1);
+    this.buf[at] = b;
     return this;
   }
   uvarint(v: number): this {
     checkInt(v, 0, 0xffffffff, 'uvarint');
     while (v >= 0x80) {
-      {
-      const at = this.reserve(1);
-      this.buf[at] = (v % 0x80) | 0x80;
-    }
+      this.byte((v % 0x80) | 0x80);
       v = Math.floor(v / 0x80);
     }
-    {
-      const at = this.reserve(1);
-      this.buf[at] = v;
-    }
-    return this;
+    return this.byte(v);
   }
   /** Zigzag varint (int32). */
   varint(v: number): this {
@@ -128,17 +124,10 @@ export class Writer {
     if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) throw malformed(`cannot encode ${String(v)} as varlong`);
     let u = v >= 0n ? v << 1n : (-v << 1n) - 1n;
     while (u >= 0x80n) {
-      {
-      const at = this.reserve(1);
-      this.buf[at] = Number(u & 0x7fn) | 0x80;
-    }
+      this.byte(Number(u & 0x7fn) | 0x80);
       u >>= 7n;
     }
-    {
-      const at = this.reserve(1);
-      this.buf[at] = Number(u);
-    }
-    return this;
+    return this.byte(Number(u));
   }
   uuid(v: string): this {
     if (typeof v !== 'string' || !UUID_RE.test(v)) throw malformed(`cannot encode ${String(v)} as a uuid`);
@@ -149,7 +138,7 @@ export class Writer {
   }
   raw(bytes: Uint8Array): this {
     if (!(bytes instanceof Uint8Array)) throw malformed('cannot encode a non-Uint8Array as bytes');
-    const at = this.reserve(bytes.length); // reserve first: it may replace this.buf
+    const at = this.reserve(bytes.length);
     this.buf.set(bytes, at);
     return this;
   }
