@@ -1,0 +1,68 @@
+/**
+ * What the Kafka listener needs from a cluster, as one small interface: admin ops to the SC,
+ * produce and fetch to a partition's replica on a given SPU, status events, faults and shutdown.
+ * `backendOf(cluster)` builds it from the facade; the listener never touches a host directly, so
+ * it serves any host face (threads, simulator, a remote cluster).
+ *
+ * Invariant: every method throws RivuletError (typed, with a code) for operating errors.
+ */
+import type { AdminOp, FetchReply, Isolation, PartitionStatusEvent } from '../../actors/messages.js';
+import { replicaActorId } from '../runtime/actor-ids.js';
+import { RivuletError, ErrorCode, fromPlainError, type PlainError } from '../runtime/errors.js';
+import type { Cluster } from '../cluster/cluster.js';
+
+export type FaultOp = 'crashSpu' | 'restartSpu' | 'disconnectSpu' | 'reconnectSpu' | 'fillStorage' | 'freeStorage';
+export const FAULT_OPS: readonly FaultOp[] = ['crashSpu', 'restartSpu', 'disconnectSpu', 'reconnectSpu', 'fillStorage', 'freeStorage'];
+
+export interface FetchArgs {
+  offset: number;
+  isolation: Isolation;
+  maxBytes: number;
+  waitMs: number;
+}
+
+export interface ServerBackend {
+  admin<T>(op: AdminOp): Promise<T>;
+  /** One RecordBatch v2 to the replica of topic/partition on SPU `spuId`; acks 0 resolves at hand-off. */
+  produce(topic: string, partition: number, spuId: number, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<{ baseOffset: number; lastOffset: number } | undefined>;
+  fetch(topic: string, partition: number, spuId: number, args: FetchArgs): Promise<FetchReply>;
+  onStatus(handler: (e: PartitionStatusEvent) => void): () => void;
+  fault(op: FaultOp, spuId: number): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+interface AckLike { type: string; baseOffset: number; lastOffset: number; error?: PlainError }
+
+export function backendOf(cluster: Cluster): ServerBackend {
+  const t = cluster.transport;
+  return {
+    admin: <T>(op: AdminOp) => cluster.admin.call<T>(op),
+    async produce(topic, partition, spuId, batch, acks, timeoutMs) {
+      const ack = (await t.produce(replicaActorId(topic, partition, spuId), batch, acks, timeoutMs)) as AckLike | undefined;
+      if (!ack) return undefined;
+      if (ack.error) throw fromPlainError(ack.error);
+      return { baseOffset: ack.baseOffset, lastOffset: ack.lastOffset };
+    },
+    async fetch(topic, partition, spuId, args) {
+      const reqId = t.nextReqId();
+      const reply = await t.request<FetchReply>(
+        replicaActorId(topic, partition, spuId),
+        { type: 'Fetch', reqId, replyTo: t.clientId, ...args } as never,
+        args.waitMs + 10_000,
+      );
+      if (reply.error) throw fromPlainError(reply.error);
+      return reply;
+    },
+    onStatus(handler) {
+      cluster.on('partition-status', handler);
+      return () => void cluster.off('partition-status', handler);
+    },
+    async fault(op, spuId) {
+      const spus = (await cluster.admin.listSpus()).map((s) => s.id);
+      if (!spus.includes(spuId)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `no SPU ${spuId} in this cluster (SPUs: ${spus.join(', ')})`);
+      await cluster.faults[op](spuId);
+    },
+    shutdown: () => cluster.shutdown(),
+  };
+}
+

@@ -1,0 +1,62 @@
+/**
+ * The listener's API table: for each API key the handler and the versions this listener serves
+ * (the codec's range, narrowed where a handler needs it). ApiVersions advertises exactly this
+ * table. Consumer-group keys (FindCoordinator, JoinGroup, …) plug in here with their handlers.
+ *
+ * Invariant: a key absent from the table is never answered (the connection closes, as Kafka does
+ * for an unknown key); a served key's handler returns the response body, or null for none
+ * (Produce with acks=0).
+ */
+import { ApiKey, RivuletApiKey, apiInfo } from '../protocol/registry.js';
+import type { RequestContext } from './context.js';
+import { fetch } from './handlers/fetch.js';
+import { listOffsets } from './handlers/list-offsets.js';
+import { metadata } from './handlers/metadata.js';
+import { produce } from './handlers/produce.js';
+import { adminOp, clusterShutdown, fault, partitionList, spuList } from './handlers/rivulet-ops.js';
+import { initProducerId, saslAuthenticate, saslHandshake } from './handlers/session.js';
+import { createPartitions, createTopics, deleteTopics, describeConfigs } from './handlers/topics.js';
+
+// Bodies come from the schema-driven codecs; each handler declares the fields it reads.
+export type Handler = (rc: RequestContext, body: any) => Promise<object | null>;
+
+export interface Route {
+  handler: Handler;
+  minVersion: number;
+  maxVersion: number;
+  /** Served before SASL completes. */
+  beforeAuth?: boolean;
+}
+
+/** Answered by the connection itself (it needs the table). */
+const API_VERSIONS: Handler = async () => null;
+
+function route(apiKey: number, handler: Handler, extra: Partial<Route> = {}): [number, Route] {
+  const info = apiInfo(apiKey);
+  if (!info) throw new Error(`api key ${apiKey} has no codec`);
+  return [apiKey, { handler, minVersion: info.minVersion, maxVersion: info.maxVersion, ...extra }];
+}
+
+export const ROUTES: ReadonlyMap<number, Route> = new Map([
+  route(ApiKey.ApiVersions, API_VERSIONS, { beforeAuth: true }),
+  route(ApiKey.SaslHandshake, saslHandshake, { beforeAuth: true, minVersion: 1 }),
+  route(ApiKey.SaslAuthenticate, saslAuthenticate, { beforeAuth: true }),
+  route(ApiKey.Metadata, metadata),
+  route(ApiKey.Produce, produce),
+  route(ApiKey.Fetch, fetch),
+  route(ApiKey.ListOffsets, listOffsets),
+  route(ApiKey.CreateTopics, createTopics),
+  route(ApiKey.DeleteTopics, deleteTopics),
+  route(ApiKey.CreatePartitions, createPartitions),
+  route(ApiKey.DescribeConfigs, describeConfigs),
+  route(ApiKey.InitProducerId, initProducerId),
+  route(RivuletApiKey.Admin, adminOp),
+  route(RivuletApiKey.PartitionList, partitionList),
+  route(RivuletApiKey.SpuList, spuList),
+  route(RivuletApiKey.Fault, fault),
+  route(RivuletApiKey.ClusterShutdown, clusterShutdown),
+]);
+
+export function apiVersionsTable(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return [...ROUTES].map(([apiKey, r]) => ({ apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion }));
+}

@@ -1,0 +1,120 @@
+/**
+ * Fetch: log bytes as they are stored (whole RecordBatch v2 frames, concatenated), bounded by
+ * each partition's PartitionMaxBytes and the request's MaxBytes — except that the first batch is
+ * always whole (KIP-74), or a client whose limit is smaller than a batch would refetch forever.
+ * Long poll: when the first pass finds fewer than MinBytes, every partition is asked again with
+ * the remaining MaxWaitMs, and the answer goes out as soon as one has data (or the wait ends).
+ *
+ * Isolation: READ_COMMITTED (1) serves up to HW, READ_UNCOMMITTED (0) up to LEO (rivulet's
+ * read_uncommitted, DESIGN §5). LastStableOffset = HW (no transactions); PreferredReadReplica is
+ * always -1 (librdkafka drops records otherwise).
+ */
+import type { FetchReply, Isolation } from '../../../actors/messages.js';
+import type { RequestContext } from '../context.js';
+import { Wire, wireError } from './errors.js';
+import { servingLeader } from './metadata.js';
+
+interface FetchPartition { partition: number; fetchOffset: bigint; partitionMaxBytes: number }
+interface FetchRequest {
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  isolationLevel: number;
+  topics: { topic: string; partitions: FetchPartition[] }[];
+}
+
+interface Slot { topic: string; p: FetchPartition; reply?: FetchReply; errorCode: number; errorMessage: string | null }
+
+const EMPTY = new Uint8Array(0);
+const bytesOf = (r: FetchReply | undefined): number => (r ? r.batches.reduce((n, b) => n + b.byteLength, 0) : 0);
+
+function concat(batches: Uint8Array[], budget: number): Uint8Array {
+  let n = 0;
+  let count = 0;
+  for (const b of batches) {
+    if (count > 0 && n + b.byteLength > budget) break;
+    n += b.byteLength;
+    count++;
+  }
+  if (count === 1) return batches[0]!;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    out.set(batches[i]!, at);
+    at += batches[i]!.byteLength;
+  }
+  return out;
+}
+
+export async function fetch(rc: RequestContext, body: FetchRequest) {
+  const { server, nodeId } = rc;
+  const isolation: Isolation = rc.apiVersion >= 4 && body.isolationLevel === 0 ? 'read_uncommitted' : 'read_committed';
+  const view = await server.view.get();
+  const slots: Slot[] = body.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, p, errorCode: Wire.NONE, errorMessage: null })));
+
+  const ask = async (s: Slot, waitMs: number): Promise<void> => {
+    const info = view.byTopic.get(s.topic)?.[s.p.partition];
+    if (!info) return void Object.assign(s, { errorCode: Wire.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic-partition ${s.topic}/${s.p.partition}` });
+    if (servingLeader(info) !== nodeId) return void Object.assign(s, { errorCode: Wire.NOT_LEADER_OR_FOLLOWER, errorMessage: `SPU ${nodeId} is not the leader of ${s.topic}/${s.p.partition}` });
+    const offset = Number(s.p.fetchOffset);
+    try {
+      const reply = await server.backend.fetch(s.topic, s.p.partition, nodeId, {
+        offset, isolation, waitMs, maxBytes: Math.max(1, Math.min(s.p.partitionMaxBytes, server.limits.maxFetchResponseBytes)),
+      });
+      if (!s.reply || reply.batches.length > 0) s.reply = reply;
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'NOT_LEADER') server.view.invalidate();
+      Object.assign(s, wireError(err, server.log));
+    }
+  };
+
+  await Promise.all(slots.map((s) => ask(s, 0)));
+  const total = (): number => slots.reduce((n, s) => n + bytesOf(s.reply), 0);
+  const waitMs = Math.min(Math.max(0, body.maxWaitMs), server.limits.maxFetchWaitMs);
+  const healthy = slots.filter((s) => s.errorCode === Wire.NONE);
+  if (total() < Math.max(1, body.minBytes) && waitMs > 0 && healthy.length === slots.length && slots.length > 0) {
+    // Long poll: answer when any partition has data, or when the wait is over.
+    await new Promise<void>((resolve) => {
+      let left = healthy.length;
+      for (const s of healthy) {
+        void ask(s, waitMs).then(() => {
+          left--;
+          if (bytesOf(s.reply) > 0 || left === 0) resolve();
+        });
+      }
+    });
+  }
+
+  let budget = Math.max(1, Math.min(body.maxBytes > 0 ? body.maxBytes : server.limits.maxFetchResponseBytes, server.limits.maxFetchResponseBytes));
+  let first = true;
+  const byTopic = new Map<string, object[]>();
+  for (const s of slots) {
+    let records: Uint8Array = EMPTY; // never null: librdkafka rejects MessageSetSize -1
+    const r = s.reply;
+    if (r && s.errorCode === Wire.NONE && r.batches.length > 0 && (first || budget > 0)) {
+      records = concat(r.batches, first ? Math.max(budget, 1) : budget);
+      budget -= records.byteLength;
+      first = false;
+    }
+    const hw = r && s.errorCode === Wire.NONE ? BigInt(r.hw) : -1n;
+    const entry = {
+      partitionIndex: s.p.partition,
+      errorCode: s.errorCode,
+      highWatermark: hw,
+      lastStableOffset: hw,
+      logStartOffset: r && s.errorCode === Wire.NONE ? BigInt(r.base) : -1n,
+      abortedTransactions: [],
+      preferredReadReplica: -1,
+      records,
+    };
+    let list = byTopic.get(s.topic);
+    if (!list) byTopic.set(s.topic, (list = []));
+    list.push(entry);
+  }
+  return {
+    throttleTimeMs: 0,
+    errorCode: Wire.NONE,
+    sessionId: 0,
+    responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * rivulet's own operations, on API keys above every Apache Kafka key (advertised in ApiVersions,
+ * ignored by other clients): partition list with resolution and per-replica HW/LEO, SPU list with
+ * each SPU's listener address, cluster shutdown, fault injection, and any SC admin op. Bodies are
+ * UTF-8 JSON in a bytes field (keeping ±Infinity); answers carry a wire error code and message.
+ *
+ * Invariants: an op is validated before it reaches the cluster; an unknown op or fault is
+ * INVALID_REQUEST; ClusterShutdown answers first and shuts down after the answer is written.
+ */
+import type { AdminOp, SpuInfo } from '../../../actors/messages.js';
+import { stateJson } from '../../runtime/host-state.js';
+import { RivuletError, ErrorCode } from '../../runtime/errors.js';
+import { FAULT_OPS, type FaultOp } from '../backend.js';
+import type { RequestContext } from '../context.js';
+import { Wire, wireError } from './errors.js';
+
+const ADMIN_OPS: ReadonlySet<string> = new Set(['createTopic', 'deleteTopic', 'listTopics', 'listPartitions', 'listSpus']);
+
+export interface RivuletReply {
+  errorCode: number;
+  errorMessage: string | null;
+  payload: Uint8Array;
+}
+
+const encode = (v: unknown): Uint8Array => Buffer.from(stateJson.stringify(v ?? null), 'utf8');
+
+function parse(payload: Uint8Array): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = stateJson.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'payload is not JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'payload must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+async function run(fn: () => Promise<unknown>, rc: RequestContext): Promise<RivuletReply> {
+  try {
+    return { errorCode: Wire.NONE, errorMessage: null, payload: encode(await fn()) };
+  } catch (err) {
+    return { ...wireError(err, rc.server.log), payload: encode(err instanceof RivuletError ? { code: err.code, data: err.data } : null) };
+  }
+}
+
+export function adminOp(rc: RequestContext, body: { payload: Uint8Array }): Promise<RivuletReply> {
+  return run(async () => {
+    const op = parse(body.payload);
+    if (typeof op.op !== 'string' || !ADMIN_OPS.has(op.op)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `unknown admin op ${JSON.stringify(op.op)}`);
+    const result = await rc.server.backend.admin(op as AdminOp);
+    if (op.op === 'createTopic' || op.op === 'deleteTopic') rc.server.view.invalidate();
+    return result;
+  }, rc);
+}
+
+export function partitionList(rc: RequestContext): Promise<RivuletReply> {
+  return run(() => rc.server.backend.admin({ op: 'listPartitions' }), rc);
+}
+
+export function spuList(rc: RequestContext): Promise<RivuletReply> {
+  return run(async () => {
+    const spus = await rc.server.backend.admin<SpuInfo[]>({ op: 'listSpus' });
+    const brokers = rc.server.brokers();
+    return spus.map((s) => {
+      const b = brokers.find((x) => x.nodeId === s.id);
+      return { ...s, address: b ? `${b.host}:${b.port}` : s.address };
+    });
+  }, rc);
+}
+
+export function fault(rc: RequestContext, body: { payload: Uint8Array }): Promise<RivuletReply> {
+  return run(async () => {
+    const f = parse(body.payload);
+    if (typeof f.op !== 'string' || !(FAULT_OPS as readonly string[]).includes(f.op)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `unknown fault ${JSON.stringify(f.op)} (one of ${FAULT_OPS.join(', ')})`);
+    if (typeof f.spuId !== 'number' || !Number.isInteger(f.spuId)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'spuId must be an integer');
+    await rc.server.backend.fault(f.op as FaultOp, f.spuId);
+    rc.server.view.invalidate();
+    return {};
+  }, rc);
+}
+
+/** Answers at once; the listener calls `onShutdown` after the answer is written. */
+export async function clusterShutdown(rc: RequestContext): Promise<RivuletReply> {
+  rc.server.log.info({ client: rc.clientId }, 'listener: cluster shutdown requested');
+  return { errorCode: Wire.NONE, errorMessage: null, payload: encode({}) };
+}
