@@ -1,9 +1,12 @@
 /**
  * Admin API (DESIGN §8): topics, partitions, SPUs — requests to the SC actor. createTopic waits
- * until every partition of the new topic is Online (or the request timeout passes).
+ * until every partition of the new topic is Online (or the request timeout passes): it re-reads
+ * the SC's view once at the start and after each status event of that topic, and every
+ * `recheckMs` in case events are lost or the host sends none.
  */
+import type { Message } from '../runtime/actor.js';
 import type { HostTransport } from '../runtime/transport.js';
-import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, TopicConfig, TopicSpec } from '../../actors/messages.js';
+import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 
@@ -11,6 +14,9 @@ export interface CreateTopicOptions extends TopicConfig {
   partitions?: number;
   replicationFactor?: number;
 }
+
+/** waitOnline's safety net: re-read the SC's view this often even without status events. */
+export const ADMIN_LIMITS = { recheckMs: 250 } as const;
 
 export class Admin {
   constructor(private readonly t: HostTransport, private readonly timeoutMs: number) {}
@@ -31,18 +37,31 @@ export class Admin {
     return spec;
   }
 
-  /** Wait until every partition of `topic` is Online. */
+  /**
+   * Wait until every partition of `topic` is Online: check the SC's view now, then again after
+   * each status event of the topic (or `recheckMs` without one), until `timeoutMs` of host time.
+   */
   async waitOnline(topic: string, timeoutMs = this.timeoutMs): Promise<PartitionInfo[]> {
     const deadline = this.t.now() + timeoutMs;
-    for (;;) {
-      const parts = (await this.partitionsView()).filter((p) => p.topic === topic);
-      if (parts.length > 0 && parts.every((p) => p.resolution === 'Online')) return parts;
-      if (this.t.now() > deadline) {
-        throw new RivuletError(ErrorCode.TIMEOUT, `topic '${topic}': partitions not online after ${timeoutMs} ms`, {
-          resolutions: parts.map((p) => p.resolution),
-        });
+    let changed = new AbortController();
+    const unsubscribe = this.t.onEvent((msg: Message) => {
+      if (msg.type === 'StatusEvent' && (msg as StatusEvent).event.topic === topic) changed.abort();
+    });
+    try {
+      for (;;) {
+        changed = new AbortController(); // an event from now on means: look again
+        const parts = (await this.partitionsView()).filter((p) => p.topic === topic);
+        if (parts.length > 0 && parts.every((p) => p.resolution === 'Online')) return parts;
+        const now = this.t.now();
+        if (now > deadline) {
+          throw new RivuletError(ErrorCode.TIMEOUT, `topic '${topic}': partitions not online after ${timeoutMs} ms`, {
+            resolutions: parts.map((p) => p.resolution),
+          });
+        }
+        await this.t.sleep(Math.max(1, Math.min(ADMIN_LIMITS.recheckMs, deadline + 1 - now)), changed.signal);
       }
-      await this.t.sleep(5);
+    } finally {
+      unsubscribe();
     }
   }
 

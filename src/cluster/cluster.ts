@@ -2,17 +2,15 @@
  * The embedded cluster facade (DESIGN §8): `Cluster.start()` starts an SC and SPUs on the thread
  * host (default) or on the deterministic simulator, then offers admin, producers, consumers,
  * status events (eventemitter3) and fault injection. Memory mode without `home`, disk mode with.
+ * Host-agnostic: it uses only the host face (HostTransport); hosts.ts picks and starts the host.
  */
 import { EventEmitter } from 'eventemitter3';
 import fs from 'node:fs';
-import { BEHAVIORS } from '../../actors/behaviors.js';
 import { SC_ID, spuActorId, type PartitionStatusEvent, type StatusEvent } from '../../actors/messages.js';
 import type { Message } from '../runtime/actor.js';
-import type { HostTransport, ClusterPlan } from '../runtime/transport.js';
+import type { HostTransport, ClusterPlan, Simulator, WorkerStats } from '../runtime/transport.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
-import { startSimCluster, SimTransport } from '../sim/sim-transport.js';
-import type { SimHost } from '../sim/sim-host.js';
-import { ThreadTransport } from '../threads/thread-transport.js';
+import { startHost } from './hosts.js';
 import { Admin } from './admin.js';
 import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
 import { Faults } from './faults.js';
@@ -33,7 +31,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, spuIds: number[]) {
     super();
     this.admin = new Admin(transport, options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs);
-    this.faults = new Faults(transport instanceof ThreadTransport ? transport.host : (transport as SimTransport).sim, spuIds);
+    this.faults = new Faults(transport.faults, spuIds);
     transport.onEvent((msg: Message) => {
       if (msg.type === 'StatusEvent') this.emit('partition-status', (msg as StatusEvent).event);
     });
@@ -51,39 +49,17 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       sc: { id: SC_ID, behavior: 'sc', args: { spuIds, heartbeatMs, spuTimeoutMs: options.spuTimeoutMs ?? CLUSTER_DEFAULTS.spuTimeoutMs } },
       spus: spuIds.map((spuId) => ({ id: spuActorId(spuId), behavior: 'spu', args: { spuId, heartbeatMs }, spuId })),
     };
-    let transport: HostTransport;
     let lock: HomeLock | undefined;
-    if (options.simulation) {
-      transport = startSimCluster(plan, {
-        seed: options.simulation.seed,
-        behaviors: BEHAVIORS,
-        ...(options.simulation.latencyMs ? { latencyMs: options.simulation.latencyMs } : {}),
-        ...(options.simulation.network ? { network: options.simulation.network } : {}),
-        storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
-      });
-    } else {
-      if (options.home) {
-        fs.mkdirSync(options.home, { recursive: true });
-        lock = HomeLock.acquire(options.home);
-      }
-      try {
-        transport = await ThreadTransport.start(plan, BEHAVIORS, {
-          placement: options.threads ?? CLUSTER_DEFAULTS.threads,
-          storage: {
-            mode: options.home ? 'disk' : 'memory',
-            ...(options.home ? { home: options.home } : {}),
-            storageBytes: options.storageBytes ?? CLUSTER_DEFAULTS.storageBytes,
-            ringBytes: options.ringBytes ?? CLUSTER_DEFAULTS.ringBytes,
-          },
-          produceRingBytes: options.produceRingBytes ?? CLUSTER_DEFAULTS.produceRingBytes,
-          heartbeatMs,
-          maxWorkers: options.maxWorkers ?? CLUSTER_DEFAULTS.maxWorkers,
-          ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-        });
-      } catch (err) {
-        lock?.release();
-        throw err;
-      }
+    if (options.home && !options.simulation) {
+      fs.mkdirSync(options.home, { recursive: true });
+      lock = HomeLock.acquire(options.home);
+    }
+    let transport: HostTransport;
+    try {
+      transport = await startHost(plan, options);
+    } catch (err) {
+      lock?.release();
+      throw err;
     }
     const cluster = new Cluster(transport, options, spuIds);
     cluster.lock = lock;
@@ -131,14 +107,14 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return new PartitionConsumer(topic, info, this.transport, this.admin, opts);
   }
 
-  /** The simulator behind a `simulation` cluster (trace hash, virtual clock); undefined on threads. */
-  get simulator(): SimHost | undefined {
-    return this.transport instanceof SimTransport ? this.transport.sim : undefined;
+  /** The simulator behind a `simulation` cluster (trace hash, virtual clock); undefined on other hosts. */
+  get simulator(): Simulator | undefined {
+    return this.transport.simulator;
   }
 
-  /** Per-worker actor lists (thread host; a comlink control call with a deadline). */
-  async workerStats(): Promise<{ worker: number; spuId: number; actors: string[] }[]> {
-    return this.transport instanceof ThreadTransport ? this.transport.host.workerStats() : [];
+  /** Per-worker actor lists (thread host; a comlink control call with a deadline); [] on other hosts. */
+  async workerStats(): Promise<WorkerStats[]> {
+    return (await this.transport.workerStats?.()) ?? [];
   }
 
   /** OS threads running actors (workers; 0 on the simulator). */

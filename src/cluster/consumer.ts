@@ -1,19 +1,16 @@
 /**
  * Partition consumer (DESIGN §8): an async iterator of records, or of whole batches with lazily
- * decoded records. Reads the leader replica's tail ring in place when the host has one (thread
- * host): each frame is one stored batch, bounded by the HW (read_committed) or LEO published in
- * the ring header; one copy leaves the ring, then `stillValid()` proves the writer did not lap
- * it meanwhile. Data older than the ring, a lapped reader, or a host without rings (sim) use
+ * decoded records. Reads the leader replica's log tail in place when the host offers a TailReader
+ * (thread host: its tail ring), bounded by the HW (read_committed) or LEO; whatever the tail
+ * cannot serve (older data, a lapped reader, a host without one such as the sim) comes from
  * long-poll Fetch requests to the leader instead.
  *
  * Invariants: offsets are yielded strictly increasing from the start offset, each at most once;
  * read_committed never yields at or past HW; a batch is validated (CRC) before its records are.
  */
-import type { HostTransport } from '../runtime/transport.js';
+import type { HostTransport, TailRead, TailReader } from '../runtime/transport.js';
 import { replicaActorId, type FetchReply, type Isolation, type PartitionInfo } from '../../actors/messages.js';
-import {
-  RingReader, RingCounter, batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record,
-} from '../storage/index.js';
+import { batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record } from '../storage/index.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { resolveOffset, type OffsetSpec, Offset } from './offset.js';
@@ -62,7 +59,7 @@ export class ConsumedBatch {
   }
 }
 
-const CONSUMER_DEFAULTS = { maxBytes: 1 << 20, waitMs: 500, ringWaitMs: 20, retryMs: 50 } as const;
+const CONSUMER_DEFAULTS = { maxBytes: 1 << 20, waitMs: 500, tailWaitMs: 20, retryMs: 50 } as const;
 
 export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
   readonly partition: number;
@@ -70,8 +67,8 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
   private next = -1;
   private closed = false;
   private leader: number;
-  private ringSab: SharedArrayBuffer | undefined;
-  private reader: RingReader | undefined;
+  /** The tail reader of the current leader replica (undefined: the host has none). */
+  private tail: { replica: string; reader: TailReader | undefined } | undefined;
 
   constructor(
     readonly topic: string,
@@ -134,62 +131,32 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
     this.next = start;
   }
 
-  /**
-   * Next batch from the tail ring: a private copy, 'idle' (no frame yet), 'pending' (frames exist
-   * but are not committed yet), or undefined when the ring cannot serve `next` (older data, lapped).
-   */
-  private fromRing(): Uint8Array | 'idle' | 'pending' | 'closed' | undefined {
-    const sab = this.t.tailRing(this.leaderId);
-    if (!sab) return undefined;
-    if (sab !== this.ringSab || !this.reader || this.reader.lapped) {
-      this.ringSab = sab;
-      this.reader = new RingReader(sab, { from: 'oldest' });
-    }
-    const r = this.reader;
-    if (r.closed) return 'closed'; // the replica's log was removed or replaced: look it up again
-    const bound = r.counter(this.isolation === 'read_uncommitted' ? RingCounter.leo : RingCounter.hw);
-    for (;;) {
-      const pos = r.position;
-      const frame = r.next();
-      // No frame: if `next` is committed it is older than everything in this ring (a fresh ring
-      // after a restart, or one that wrapped): fetch it. Otherwise wait for new data.
-      if (!frame) return r.lapped || this.next < bound ? undefined : 'idle';
-      const base = batchBaseOffset(frame);
-      const last = batchLastOffset(frame);
-      if (last < this.next) continue;
-      if (base > this.next) {
-        r.seek(pos); // `next` is older than anything in the ring: fetch it
-        return undefined;
-      }
-      if (last >= bound) {
-        r.seek(pos); // stored but not yet committed (HW moves by whole batches)
-        return 'pending';
-      }
-      const copy = frame.slice();
-      if (!r.stillValid()) return undefined;
-      return copy;
-    }
+  /** Next batch from the leader's log tail, read in place ('miss' when the host keeps no tail). */
+  private fromTail(): TailRead {
+    const replica = this.leaderId;
+    if (this.tail?.replica !== replica) this.tail = { replica, reader: this.t.tailReader(replica) };
+    return this.tail.reader?.read(this.next, this.isolation === 'read_uncommitted' ? 'leo' : 'hw') ?? 'miss';
   }
 
   /** Whole batches from the current position on; follows the log (never ends unless closed). */
   async *batches(): AsyncGenerator<ConsumedBatch> {
     await this.start();
     while (!this.closed) {
-      const fromRing = this.fromRing();
-      if (fromRing === 'idle') {
-        await this.reader!.waitForDataAsync(CONSUMER_DEFAULTS.ringWaitMs);
+      const fromTail = this.fromTail();
+      if (fromTail === 'idle') {
+        await this.tail!.reader!.waitForData(CONSUMER_DEFAULTS.tailWaitMs);
         continue;
       }
-      if (fromRing === 'pending') {
+      if (fromTail === 'pending') {
         await this.t.sleep(1);
         continue;
       }
-      if (fromRing === 'closed') {
+      if (fromTail === 'closed') {
         await this.refreshLeader(); // UNKNOWN_TOPIC if the topic is gone
         await this.t.sleep(CONSUMER_DEFAULTS.retryMs);
         continue;
       }
-      const list = fromRing ? [fromRing] : (await this.fetch(this.next, this.opts.waitMs ?? CONSUMER_DEFAULTS.waitMs)).batches;
+      const list = fromTail !== 'miss' ? [fromTail] : (await this.fetch(this.next, this.opts.waitMs ?? CONSUMER_DEFAULTS.waitMs)).batches;
       for (const bytes of list) {
         validateBatch(bytes, undefined, false);
         if (batchLastOffset(bytes) < this.next) continue;

@@ -1,8 +1,40 @@
 /**
- * Cluster.start options and their defaults (DESIGN §6, §8). Units are in the names.
+ * Cluster.start options and their defaults (DESIGN §6, §8). Units are in the names. These are the
+ * facade's own types: hosts.ts hands them to a host, whose option types match them structurally
+ * (the facade imports no host module).
  */
-import type { Placement } from '../threads/thread-host.js';
-import type { NetworkFaultModel } from '../sim/sim-host.js';
+
+/** Actor placement on worker threads (DESIGN §2). */
+export type ThreadPlacement = 'spu' | 'replica';
+
+/** What the simulated network does to one message. */
+export interface SimLinkFate {
+  drop?: boolean;
+  extraDelayMs?: number;
+  duplicate?: boolean;
+  /** Deliver out of per-link FIFO order (reordering). */
+  reorder?: boolean;
+}
+
+/** The simulation's seeded generator, as a network fault model draws from it. */
+export interface SimRandom {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [lo, hi]. */
+  int(lo: number, hi: number): number;
+  chance(p: number): boolean;
+}
+
+/** Network fault model: called once per sent message, in event order, with the seeded generator. */
+export type SimNetworkModel = (from: string, to: string, msg: { readonly type: string }, prng: SimRandom, nowMs: number) => SimLinkFate;
+
+export interface SimulationOptions {
+  seed: number;
+  /** Network latency range per message, ms (drawn from the seed). */
+  latencyMs?: [number, number];
+  /** Network faults (loss, delay, duplication, reordering); none by default. */
+  network?: SimNetworkModel;
+}
 
 export interface ClusterOptions {
   /** Number of SPUs (ids 1..spus), default 1. */
@@ -10,9 +42,9 @@ export interface ClusterOptions {
   /** Disk mode when given: logs and metadata under this directory. Memory mode otherwise. */
   home?: string;
   /** Actor placement on worker threads (DESIGN §2), default 'spu'. */
-  threads?: Placement;
+  threads?: ThreadPlacement;
   /** Run on the deterministic simulator instead of threads. */
-  simulation?: { seed: number; latencyMs?: [number, number]; network?: NetworkFaultModel };
+  simulation?: SimulationOptions;
   heartbeatMs?: number;
   spuTimeoutMs?: number;
   /** Per-SPU storage capacity in bytes, default unlimited. */
@@ -30,7 +62,7 @@ export interface ClusterOptions {
 
 export const CLUSTER_DEFAULTS = {
   spus: 1,
-  threads: 'spu' as Placement,
+  threads: 'spu' as ThreadPlacement,
   heartbeatMs: 250,
   spuTimeoutMs: 2_000,
   storageBytes: Infinity,

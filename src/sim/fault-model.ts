@@ -10,7 +10,7 @@
 import { nodeOf } from '../runtime/link-cuts.js';
 import type { ActorId, Message } from '../runtime/actor.js';
 import type { LinkFate, NetworkFaultModel } from './sim-host.js';
-import type { Prng } from './prng.js';
+import type { Prng, SeededRandom } from './prng.js';
 
 export interface NetworkFaultConfig {
   delayChance: number;
@@ -36,7 +36,7 @@ export class NetworkFaults {
 
   constructor(private readonly cfg: NetworkFaultConfig) {}
 
-  readonly model: NetworkFaultModel = (from: ActorId, to: ActorId, _msg: Message, prng: Prng): LinkFate => {
+  readonly model: NetworkFaultModel = (from: ActorId, to: ActorId, _msg: Message, prng: SeededRandom): LinkFate => {
     if (this.healed) return {};
     const a = nodeOf(from);
     const b = nodeOf(to);

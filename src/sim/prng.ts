@@ -6,7 +6,16 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 
-export class Prng {
+/** What a fault model draws from (structural, so that users' models need not import Prng). */
+export interface SeededRandom {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [lo, hi]. */
+  int(lo: number, hi: number): number;
+  chance(p: number): boolean;
+}
+
+export class Prng implements SeededRandom {
   private readonly rng;
   constructor(readonly seed: number) {
     // Neighbouring seeds must not give neighbouring streams: scramble the seed (murmur3's fmix32)

@@ -13,9 +13,9 @@ import type { ActorId, ActorLogger, Message, SpawnSpec, BehaviorRegistry } from 
 import { ActorCore, type CoreHost } from '../runtime/actor-core.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
 import { spuActorId } from '../runtime/actor-ids.js';
-import type { HostFaults } from '../runtime/transport.js';
+import type { Simulator } from '../runtime/transport.js';
 import { TimerQueue } from '../runtime/timer-queue.js';
-import { Prng } from './prng.js';
+import { Prng, type SeededRandom } from './prng.js';
 import { SimStorage } from './sim-storage.js';
 import { TraceHash } from './trace-hash.js';
 
@@ -29,7 +29,7 @@ export interface LinkFate {
 }
 
 /** Fault model hook: called once per sent message, in event order, with the sim's PRNG. */
-export type NetworkFaultModel = (from: ActorId, to: ActorId, msg: Message, prng: Prng, nowMs: number) => LinkFate;
+export type NetworkFaultModel = (from: ActorId, to: ActorId, msg: Message, prng: SeededRandom, nowMs: number) => LinkFate;
 
 export interface SimOptions {
   /** Network faults (loss, delay, duplication, reordering, partitions); none by default. */
@@ -54,7 +54,7 @@ const quietLogger = (id: string, lines?: string[], now?: () => number): ActorLog
   return { debug: () => {}, info: put('info'), warn: put('warn'), error: put('error') };
 };
 
-export class SimHost implements HostFaults {
+export class SimHost implements Simulator {
   readonly prng: Prng;
   readonly trace = new TraceHash();
   readonly storage: SimStorage;

@@ -1,12 +1,14 @@
 /**
  * HostTransport over the SimHost: a client's request is injected into the simulated network and
  * the simulation runs (synchronously, in virtual time) until the reply arrives or the request's
- * timeout passes. Produce travels as a `Produce` message carrying the batch bytes.
+ * timeout passes. Produce travels as a `Produce` message carrying the batch bytes; there is no
+ * tail to read in place (consumers fetch). `simulator` and `faults` are the SimHost itself.
  */
 import type { ActorId, Message, BehaviorRegistry } from '../runtime/actor.js';
-import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
+import type { ClientRequest, ClusterPlan, HostTransport, TailReader } from '../runtime/transport.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import { clientActorId } from '../runtime/actor-ids.js';
+import { Subscribers } from '../runtime/subscribers.js';
 import { SimHost, type SimOptions } from './sim-host.js';
 
 export class SimTransport implements HostTransport {
@@ -14,7 +16,7 @@ export class SimTransport implements HostTransport {
   private reqSeq = 1;
   private readonly replies = new Map<number, Message>();
   private readonly waiting = new Set<number>();
-  private eventHandler: (m: Message) => void = () => {};
+  private readonly events = new Subscribers<Message>();
   private closed = false;
 
   constructor(readonly sim: SimHost, clientId = clientActorId(1)) {
@@ -25,8 +27,16 @@ export class SimTransport implements HostTransport {
       if (typeof reqId === 'number' && msg.type !== 'StatusEvent') {
         if (this.waiting.has(reqId) && !this.replies.has(reqId)) this.replies.set(reqId, msg);
       }
-      else this.eventHandler(msg);
+      else this.events.emit(msg);
     });
+  }
+
+  get faults(): SimHost {
+    return this.sim;
+  }
+
+  get simulator(): SimHost {
+    return this.sim;
   }
 
   nextReqId(): number {
@@ -63,8 +73,8 @@ export class SimTransport implements HostTransport {
     this.sim.inject(this.clientId, to, msg);
   }
 
-  onEvent(handler: (msg: Message) => void): void {
-    this.eventHandler = handler;
+  onEvent(handler: (msg: Message) => void): () => void {
+    return this.events.add(handler);
   }
 
   async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
@@ -76,7 +86,7 @@ export class SimTransport implements HostTransport {
     return this.await(reqId, timeoutMs, `Produce to ${to}`);
   }
 
-  tailRing(): SharedArrayBuffer | undefined {
+  tailReader(): TailReader | undefined {
     return undefined;
   }
 
@@ -84,9 +94,11 @@ export class SimTransport implements HostTransport {
     return this.sim.now();
   }
 
-  async sleep(ms: number): Promise<void> {
+  /** Runs the simulation for `ms` of virtual time, or until `wake` is aborted (by an event, say). */
+  async sleep(ms: number, wake?: AbortSignal): Promise<void> {
     await this.yieldTurn();
-    this.sim.runFor(ms);
+    if (wake) this.sim.runUntil(() => wake.aborted, ms);
+    else this.sim.runFor(ms);
   }
 
   threadCount(): number {

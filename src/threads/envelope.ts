@@ -16,6 +16,7 @@ export type Envelope =
   | { k: 'batch'; items: Envelope[] }
   | { k: 'spawn'; spec: SpawnSpec }
   | { k: 'stop'; id: ActorId }
+  /** A worker started an actor of its own SPU itself ('spu' placement): main registers its route. */
   | { k: 'spawned'; id: ActorId; worker: number }
   | { k: 'spawnReq'; spec: SpawnSpec; parent: ActorId }
   | { k: 'stopReq'; id: ActorId }
@@ -35,6 +36,8 @@ export type Envelope =
 export interface WorkerInit {
   workerIndex: number;
   spuIds: number[];
+  /** 'spu': the worker starts its SPU's replicas itself; 'replica': main places each on a worker. */
+  placement: 'spu' | 'replica';
   storage: { mode: 'memory' | 'disk'; home?: string; storageBytes: number; ringBytes: number };
   heartbeatMs: number;
   control: MessagePort;

@@ -1,14 +1,17 @@
 /**
- * The thread host (main-thread side): starts workers by placement, keeps the actor directory
- * (directory.ts), connects workers with direct MessagePorts (full mesh), hosts the SC on the main
- * thread in its own ActorCore, relays what has no direct route, and supervises workers — a worker that exits
- * is an SPU crash: all of that SPU's workers end, the SC is told at once (SpuLost), and the SPU
- * is started again with backoff (until the restart intensity is exceeded).
+ * The thread host (main-thread side) — the one object that owns the main thread's side of the
+ * workers: it starts workers by placement (worker-pool.ts: full mesh of direct MessagePorts),
+ * keeps the actor directory (directory.ts), hosts the SC on the main thread in its own ActorCore,
+ * relays what has no direct route, keeps every worker's produce lane (produce-lane.ts) and every
+ * replica's announced tail ring (tail-reader.ts), injects faults, and supervises workers — a
+ * worker that exits is an SPU crash: all of that SPU's workers end, the SC is told at once
+ * (SpuLost), and the SPU is started again with backoff (until the restart intensity is exceeded).
+ * The ThreadTransport asks it for routes, lanes and rings and posts nothing to workers itself.
  *
- * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas; 'replica' — one worker
- * for the SPU actor plus one per replica actor. Actors cannot tell them apart.
+ * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas (the SPU's worker starts
+ * them itself and tells main where they live); 'replica' — one worker for the SPU actor plus one
+ * per replica actor, placed by main. Actors cannot tell them apart.
  */
-import { MessageChannel } from 'node:worker_threads';
 import pino from 'pino';
 import type { ActorId, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
 import { actorLoggers } from './logging.js';
@@ -16,11 +19,14 @@ import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
 import { SC_ID, isClientId, spuActorId } from '../runtime/actor-ids.js';
-import type { ClusterPlan, HostFaults } from '../runtime/transport.js';
+import type { ClusterPlan, HostFaults, WorkerStats } from '../runtime/transport.js';
 import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
 import { MainStorage } from './main-storage.js';
-import { launchWorker, type WorkerSlot } from './worker-slot.js';
+import type { ProduceLane } from './produce-lane.js';
+import { TailRings } from './tail-reader.js';
+import type { WorkerSlot } from './worker-slot.js';
+import { WorkerPool } from './worker-pool.js';
 import { Directory } from './directory.js';
 
 export type Placement = 'spu' | 'replica';
@@ -37,25 +43,27 @@ export interface ThreadHostOptions {
   maxWorkers: number;
 }
 
-
+/** What the host tells its transport. */
 export interface ThreadHostEvents {
+  /** A message for a main-thread client endpoint (a reply or an event). */
   clientMessage(to: ActorId, msg: Message): void;
-  ring(replica: ActorId, sab: SharedArrayBuffer): void;
+  /** A worker could not hand a produce frame to its replica. */
   produceError(reqId: number, error: unknown): void;
-  workerLost(worker: number, spuId: number): void;
-  spuRestarted(spuId: number): void;
+  /** An SPU's workers ended (crash or fault): nothing pending there will be answered. */
+  spuLost(spuId: number): void;
 }
 
 const isMainActor = (id: ActorId) => id === SC_ID || isClientId(id);
 
 export class ThreadHost implements HostFaults {
-  private readonly workers = new Map<number, WorkerSlot>();
+  private readonly pool: WorkerPool;
   private readonly directory: Directory;
   private readonly restarts = new RestartTracker({ maxRestarts: 5, periodMs: 30_000, backoffBaseMs: 50, backoffMaxMs: 2_000 });
   private readonly downSpus = new Set<number>();
   /** Injected network partitions (faults.disconnectSpu); workers get a copy. */
-  readonly cuts = new LinkCuts();
-  private nextWorkerIndex = 1;
+  private readonly cuts = new LinkCuts();
+  /** Every replica's tail ring, as its worker announced it (in-place consumers read them). */
+  readonly tailRings = new TailRings();
   private readonly core: ActorCore;
   private readonly driver = new CoreDriver();
   private readonly log;
@@ -63,8 +71,12 @@ export class ThreadHost implements HostFaults {
 
   constructor(private readonly opts: ThreadHostOptions, private readonly events: ThreadHostEvents) {
     this.log = pino({ level: opts.logLevel ?? 'silent' }).child({ host: 'main' });
-    this.directory = new Directory(this.workers, this.cuts, this.log);
-    const logger = actorLoggers(this.log);
+    this.pool = new WorkerPool(opts, {
+      message: (slot, env) => this.onWorkerMessage(slot, env),
+      error: (slot, err) => this.log.error({ worker: slot.index, err: String(err) }, 'worker error'),
+      exit: (slot, code) => this.onWorkerExit(slot, code),
+    });
+    this.directory = new Directory(this.pool.slots, this.cuts, this.log);
     this.core = new ActorCore(
       {
         now: () => Date.now(),
@@ -73,7 +85,7 @@ export class ThreadHost implements HostFaults {
         spawn: (spec) => this.placeSpawn(spec),
         stop: (id) => this.stopActor(id),
         storage: new MainStorage(opts.storage.mode === 'disk' ? opts.storage.home : undefined),
-        logger,
+        logger: actorLoggers(this.log),
         wake: this.driver.wake,
         escalate: (id, err) => this.log.error({ actor: id, err: String(err) }, 'main-thread actor escalated'),
       },
@@ -89,20 +101,27 @@ export class ThreadHost implements HostFaults {
   }
 
   get workerCount(): number {
-    return [...this.workers.values()].filter((w) => !w.exited).length;
+    return this.pool.live().length;
   }
 
-  workerOf(actor: ActorId): WorkerSlot | undefined {
-    return this.directory.workerOf(actor);
+  async workerStats(): Promise<WorkerStats[]> {
+    return Promise.all(this.pool.live().map(async (w) => ({ ...(await w.control.call('stats')), spuId: w.spuId })));
   }
 
-  workerByIndex(index: number): WorkerSlot | undefined {
-    return this.workers.get(index);
+  /** The SPU whose worker runs `actor` right now; undefined for main-thread actors and unknown ids. */
+  spuHosting(actor: ActorId): number | undefined {
+    return this.directory.workerOf(actor)?.spuId;
   }
 
-  async workerStats(): Promise<{ worker: number; spuId: number; actors: string[] }[]> {
-    const live = [...this.workers.values()].filter((w) => !w.exited);
-    return Promise.all(live.map(async (w) => ({ ...(await w.control.call('stats')), spuId: w.spuId })));
+  /** The produce lane of the worker running `actor`; undefined if it is not running anywhere. */
+  laneOf(actor: ActorId): ProduceLane | undefined {
+    const slot = this.directory.workerOf(actor);
+    return slot && !slot.exited ? slot.lane : undefined;
+  }
+
+  /** True while an injected network partition separates `from` and `to`. */
+  blocks(from: ActorId, to: ActorId): boolean {
+    return this.cuts.blocks(from, to);
   }
 
   /** Send from a main-thread client endpoint (or the SC) to any actor. */
@@ -119,66 +138,41 @@ export class ThreadHost implements HostFaults {
     this.directory.relay({ k: 'msg', from, to, msg });
   }
 
-  private spuSpec(spuId: number): SpawnSpec {
-    const s = this.opts.plan.spus.find((x) => x.spuId === spuId)!;
-    return { id: s.id, behavior: s.behavior, args: s.args, spuId };
-  }
-
   private async startSpu(spuId: number): Promise<void> {
     this.downSpus.delete(spuId);
-    const slot = this.startWorker(spuId);
+    const slot = this.pool.launch(spuId, this.cuts, this.directory.entries());
     await slot.ready;
-    this.spawnOn(slot, this.spuSpec(spuId));
-  }
-
-  private startWorker(spuId: number): WorkerSlot {
-    if (this.workerCount >= this.opts.maxWorkers) {
-      throw new Error(`refusing to start more than ${this.opts.maxWorkers} workers (placement '${this.opts.placement}')`);
-    }
-    const index = this.nextWorkerIndex++;
-    const slot = launchWorker(index, spuId, this.opts);
-    const worker = slot.worker;
-    this.workers.set(index, slot);
-    // Full mesh of direct channels with every live worker.
-    for (const other of this.workers.values()) {
-      if (other === slot || other.exited) continue;
-      const ch = new MessageChannel();
-      other.worker.postMessage({ k: 'port', peer: index, port: ch.port1 } satisfies Envelope, [ch.port1]);
-      worker.postMessage({ k: 'port', peer: other.index, port: ch.port2 } satisfies Envelope, [ch.port2]);
-    }
-    if (this.cuts.active) worker.postMessage({ k: 'cuts', spus: this.cuts.spus } satisfies Envelope);
-    // Tell the new worker where every known actor lives.
-    for (const [id, w] of this.directory.entries()) worker.postMessage({ k: 'route', id, worker: w } satisfies Envelope);
-    worker.on('message', (env: Envelope) => this.onWorkerMessage(slot, env));
-    worker.on('error', (err) => this.log.error({ worker: index, err: String(err) }, 'worker error'));
-    worker.on('exit', (code) => this.onWorkerExit(slot, code));
-    return slot;
+    const s = this.opts.plan.spus.find((x) => x.spuId === spuId)!;
+    this.spawnOn(slot, { id: s.id, behavior: s.behavior, args: s.args, spuId });
   }
 
   private spawnOn(slot: WorkerSlot, spec: SpawnSpec): void {
-    slot.actors.add(spec.id);
-    this.directory.set(spec.id, slot.index);
     slot.worker.postMessage({ k: 'spawn', spec } satisfies Envelope);
-    for (const env of this.directory.release(spec.id)) slot.worker.postMessage(env);
+    this.register(slot, spec.id);
+  }
+
+  /** `id` runs on `slot` (or is about to): route to it there and release what was held for it. */
+  private register(slot: WorkerSlot, id: ActorId): void {
+    slot.actors.add(id);
+    this.directory.set(id, slot.index);
+    for (const env of this.directory.release(id)) slot.worker.postMessage(env);
   }
 
   private placeSpawn(spec: SpawnSpec): void {
     if (this.closed || this.downSpus.has(spec.spuId)) return;
-    const spuWorker = this.workerOf(spuActorId(spec.spuId));
+    const spuWorker = this.directory.workerOf(spuActorId(spec.spuId));
     if (this.opts.placement === 'spu' || !spuWorker) {
       if (spuWorker && !spuWorker.exited) this.spawnOn(spuWorker, spec);
       return;
     }
-    const slot = this.startWorker(spec.spuId);
+    const slot = this.pool.launch(spec.spuId, this.cuts, this.directory.entries());
     this.directory.set(spec.id, slot.index);
     slot.actors.add(spec.id);
     void slot.ready.then(() => this.spawnOn(slot, spec), () => {});
   }
 
   private stopActor(id: ActorId): void {
-    const slot = this.workerOf(id);
-    if (!slot) return;
-    slot.worker.postMessage({ k: 'stop', id } satisfies Envelope);
+    this.directory.workerOf(id)?.worker.postMessage({ k: 'stop', id } satisfies Envelope);
   }
 
   private onWorkerMessage(slot: WorkerSlot, env: Envelope): void {
@@ -193,22 +187,25 @@ export class ThreadHost implements HostFaults {
       case 'spawnReq':
         this.placeSpawn(env.spec);
         return;
+      case 'spawned':
+        if (!slot.exited && !this.closed) this.register(slot, env.id);
+        return;
       case 'stopReq':
         this.stopActor(env.id);
         return;
       case 'stopped': {
-        const owner = this.workerOf(env.id);
+        const owner = this.directory.workerOf(env.id);
         owner?.actors.delete(env.id);
         this.directory.set(env.id, null);
         // A replica worker with nothing left to host ends ('replica' placement).
-        if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.workerOf(spuActorId(owner.spuId))?.worker) {
+        if (owner && owner.actors.size === 0 && this.opts.placement === 'replica' && owner.worker !== this.directory.workerOf(spuActorId(owner.spuId))?.worker) {
           owner.exited = true;
           void owner.worker.terminate();
         }
         return;
       }
       case 'ring':
-        this.events.ring(env.replica, env.sab);
+        this.tailRings.set(env.replica, env.sab);
         return;
       case 'produceError':
         this.events.produceError(env.reqId, env.error);
@@ -228,42 +225,38 @@ export class ThreadHost implements HostFaults {
     slot.control.workerExited();
     for (const id of slot.actors) this.directory.set(id, null);
     slot.actors.clear();
-    this.workers.delete(slot.index);
+    this.pool.forget(slot);
     if (this.closed || wasExpected) return;
     this.log.warn({ worker: slot.index, spu: slot.spuId, code }, 'worker exited: SPU crash');
     void this.killSpu(slot.spuId, true);
   }
 
   /** End every worker of an SPU; tell the SC; optionally restart it with backoff. */
-  async killSpu(spuId: number, restart: boolean): Promise<void> {
-    const slots = [...this.workers.values()].filter((w) => w.spuId === spuId && !w.exited);
+  private async killSpu(spuId: number, restart: boolean): Promise<void> {
+    const slots = this.pool.ofSpu(spuId);
     for (const s of slots) s.exited = true;
     await Promise.all(slots.map(async (s) => {
       await s.worker.terminate();
       this.onWorkerExit(s, 1);
     }));
-    this.events.workerLost(-1, spuId);
+    this.tailRings.forgetSpu(spuId);
+    this.events.spuLost(spuId);
     this.core.deliver(SC_ID, { type: 'SpuLost', spuId } as Message);
-    if (!restart) {
-      this.downSpus.add(spuId);
-      return;
-    }
+    this.downSpus.add(spuId);
+    if (!restart) return;
     const decision = this.restarts.onCrash(spuActorId(spuId), Date.now());
     if (decision.action === 'escalate') {
-      this.downSpus.add(spuId);
       this.log.error({ spu: spuId }, 'SPU crashed too often; leaving it down');
       return;
     }
-    this.downSpus.add(spuId);
     await new Promise((r) => setTimeout(r, decision.delayMs));
     if (this.closed) return;
     await this.restartSpu(spuId);
   }
 
   async restartSpu(spuId: number): Promise<void> {
-    if (this.closed || [...this.workers.values()].some((w) => w.spuId === spuId && !w.exited)) return;
+    if (this.closed || this.pool.ofSpu(spuId).length > 0) return;
     await this.startSpu(spuId);
-    this.events.spuRestarted(spuId);
   }
 
   async crashSpu(spuId: number): Promise<void> {
@@ -272,7 +265,7 @@ export class ThreadHost implements HostFaults {
 
   /** Inject a real crash (an uncaught exception) into an SPU's worker. */
   killWorker(spuId: number): void {
-    this.workerOf(spuActorId(spuId))?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
+    this.directory.workerOf(spuActorId(spuId))?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
   }
 
   /** Cut an SPU off from the SC, the other SPUs and clients (or heal it). */
@@ -281,17 +274,17 @@ export class ThreadHost implements HostFaults {
     if (disconnected) next.add(spuId);
     else next.delete(spuId);
     this.cuts.set(next);
-    for (const w of this.workers.values()) if (!w.exited) w.worker.postMessage({ k: 'cuts', spus: this.cuts.spus } satisfies Envelope);
+    this.pool.postAll({ k: 'cuts', spus: this.cuts.spus });
   }
 
   storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void {
-    for (const w of this.workers.values()) if (w.spuId === spuId && !w.exited) w.worker.postMessage({ k: 'fault', op, spuId } satisfies Envelope);
+    this.pool.postAll({ k: 'fault', op, spuId }, spuId);
   }
 
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const live = [...this.workers.values()].filter((w) => !w.exited);
+    const live = this.pool.live();
     await Promise.all(live.map((w) => new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 5_000);
       w.worker.on('message', (env: Envelope) => { if (env.k === 'closed') { clearTimeout(t); resolve(); } });

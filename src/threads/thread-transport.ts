@@ -1,24 +1,27 @@
 /**
- * HostTransport over the ThreadHost (main thread). Admin/fetch requests travel as actor messages;
- * produce batches go through the target worker's produce ring (SAB, backpressure mode) with one
- * coalesced doorbell per worker per tick; replies come back as batched envelopes. Replica tail
- * rings announced by workers are kept for in-place consumers.
+ * HostTransport over the ThreadHost (main thread): request and produce bookkeeping only — the
+ * host owns everything posted to workers. Admin/fetch requests travel as actor messages through
+ * `host.route`; produce batches go into the target worker's produce lane (host.laneOf: its SAB
+ * produce ring, backpressure mode, doorbells coalesced per tick); replies come back as batched
+ * envelopes through the host's events. In-place consumers read replicas' tail rings through
+ * RingTailReader (tail-reader.ts).
  *
  * Invariants:
- * - Every pending request/produce settles exactly once: reply, error, timeout, worker loss or
+ * - Every pending request/produce settles exactly once: reply, error, timeout, SPU loss or
  *   shutdown (CLUSTER_CLOSED).
  * - At most `maxInFlight` produce requests are pending; more wait (backpressure).
  * - Frames enter a worker's produce ring in call order (a queue forms once one waits for room),
  *   so a partition's batches are never reordered on the way in.
  */
 import type { ActorId, BehaviorRegistry, Message } from '../runtime/actor.js';
-import type { ClientRequest, ClusterPlan, HostTransport } from '../runtime/transport.js';
-import { RingWriter } from '../storage/index.js';
+import type { ClientRequest, ClusterPlan, HostFaults, HostTransport, TailReader, WorkerStats } from '../runtime/transport.js';
 import { RivuletError, ErrorCode, fromPlainError, isPlainError } from '../runtime/errors.js';
+import { Subscribers } from '../runtime/subscribers.js';
 import { acksToCode, encodedTarget, produceFrameBytes, writeProduceFrame } from './produce-frame.js';
+import type { ProduceLane } from './produce-lane.js';
+import { RingTailReader } from './tail-reader.js';
 import { ThreadHost, type ThreadHostOptions } from './thread-host.js';
 import { MAIN_CLIENT_ID } from './envelope.js';
-import { spuOf } from '../runtime/actor-ids.js';
 
 interface Pending {
   resolve(m: Message | undefined): void;
@@ -33,24 +36,23 @@ export class ThreadTransport implements HostTransport {
   readonly clientId = MAIN_CLIENT_ID;
   private reqSeq = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly rings = new Map<ActorId, SharedArrayBuffer>();
-  private readonly writers = new Map<number, RingWriter>();
-  private readonly doorbells = new Set<number>();
   private readonly targets = new Map<string, Uint8Array>();
-  private eventHandler: (m: Message) => void = () => {};
+  private readonly events = new Subscribers<Message>();
   /** Produce calls waiting for the in-flight count to drop. */
   private settleWaiters: (() => void)[] = [];
   private closed = false;
-  readonly host: ThreadHost;
+  private readonly host: ThreadHost;
 
   private constructor(opts: ThreadHostOptions) {
     this.host = new ThreadHost(opts, {
       clientMessage: (_to, msg) => this.onClientMessage(msg),
-      ring: (replica, sab) => this.rings.set(replica, sab),
       produceError: (reqId, error) => this.settle(reqId, undefined, isPlainError(error) ? fromPlainError(error) : new Error(String(error))),
-      workerLost: (_w, spuId) => this.failSpu(spuId),
-      spuRestarted: () => {},
+      spuLost: (spuId) => this.failSpu(spuId),
     });
+  }
+
+  get faults(): HostFaults {
+    return this.host;
   }
 
   static async start(plan: ClusterPlan, behaviors: BehaviorRegistry, opts: Omit<ThreadHostOptions, 'plan' | 'behaviors'>): Promise<ThreadTransport> {
@@ -74,7 +76,7 @@ export class ThreadTransport implements HostTransport {
       this.settle(reqId, msg);
       return;
     }
-    this.eventHandler(msg);
+    this.events.emit(msg);
   }
 
   private settle(reqId: number, msg: Message | undefined, err?: Error): void {
@@ -90,7 +92,6 @@ export class ThreadTransport implements HostTransport {
   private failSpu(spuId: number): void {
     const err = new RivuletError(ErrorCode.WORKER_EXITED, `SPU ${spuId} crashed before answering`, { spu: spuId });
     for (const [reqId, p] of [...this.pending]) if (p.spuId === spuId) this.settle(reqId, undefined, err);
-    for (const [replica] of this.rings) if (spuOf(replica) === spuId) this.rings.delete(replica);
   }
 
   private track(reqId: number, timeoutMs: number, what: string, spuId: number | undefined): Promise<Message | undefined> {
@@ -105,7 +106,7 @@ export class ThreadTransport implements HostTransport {
 
   async request<R extends Message>(to: ActorId, msg: ClientRequest, timeoutMs: number): Promise<R> {
     if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
-    const p = this.track(msg.reqId, timeoutMs, `${msg.type} to ${to}`, this.host.workerOf(to)?.spuId);
+    const p = this.track(msg.reqId, timeoutMs, `${msg.type} to ${to}`, this.host.spuHosting(to));
     this.host.route(this.clientId, to, msg);
     return (await p) as R;
   }
@@ -114,8 +115,8 @@ export class ThreadTransport implements HostTransport {
     this.host.route(this.clientId, to, msg);
   }
 
-  onEvent(handler: (msg: Message) => void): void {
-    this.eventHandler = handler;
+  onEvent(handler: (msg: Message) => void): () => void {
+    return this.events.add(handler);
   }
 
   private target(to: string): Uint8Array {
@@ -128,46 +129,40 @@ export class ThreadTransport implements HostTransport {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
-      const slot = this.host.workerOf(to);
-      if (!slot || slot.exited) {
+      const lane = this.host.laneOf(to);
+      if (!lane) {
         throw new RivuletError(ErrorCode.NOT_LEADER, `replica ${to} is not running (SPU down or restarting)`, { replica: to });
       }
-      if (this.host.cuts.blocks(this.clientId, to)) {
+      if (this.host.blocks(this.clientId, to)) {
         throw new RivuletError(ErrorCode.NOT_LEADER, `replica ${to} is unreachable (its SPU is disconnected)`, { replica: to });
       }
       const target = this.target(to);
-      let writer = this.writers.get(slot.index);
-      if (!writer) this.writers.set(slot.index, (writer = new RingWriter(slot.produceRing, { mode: 'backpressure' })));
       const frameBytes = produceFrameBytes(target, batch.length);
       const track = (reqId: number) =>
-        acks === 0 ? Promise.resolve(undefined) : this.track(reqId, Math.max(1, deadline - Date.now()), `Produce to ${to}`, slot.spuId);
-      if (frameBytes > writer.maxFrameBytes) {
+        acks === 0 ? Promise.resolve(undefined) : this.track(reqId, Math.max(1, deadline - Date.now()), `Produce to ${to}`, lane.spuId);
+      if (frameBytes > lane.maxFrameBytes) {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
         const reqId = this.nextReqId();
         const ack = track(reqId);
         this.host.route(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
         return ack;
       }
-      const w = writer;
       // Reserve, fill, publish and start tracking in one synchronous step, so the ack can never
       // arrive untracked and frames cannot interleave.
       // (Returns a box: a bare promise returned from a .then callback would be adopted, making the
       // queue wait for this frame's ack instead of its placement.)
       const place = (): { ack: Promise<Message | undefined> } | null => {
         if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) return null;
-        const view = w.reserve(frameBytes);
-        if (!view) return null;
-        const reqId = this.nextReqId();
-        writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
-        w.commit();
-        const ack = track(reqId);
-        this.ring(slot.index);
-        return { ack };
+        let reqId = 0;
+        const placed = lane.place(frameBytes, (view) => {
+          reqId = this.nextReqId();
+          writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
+        });
+        return placed ? { ack: track(reqId) } : null;
       };
       // Frames enter a worker's ring in call order: once one waits for room, later ones queue
       // behind it (otherwise a small later batch could overtake and reorder a partition).
-      const placed =
-        (!this.waitingFor.has(slot.index) && place()) || (await this.placeInOrder(slot, w, frameBytes, place, deadline, timeoutMs, to));
+      const placed = (!this.waitingFor.has(lane.worker) && place()) || (await this.placeInOrder(lane, frameBytes, place, deadline, timeoutMs, to));
       if (placed) return placed.ack;
       // The worker died while we waited: look the replica up again.
     }
@@ -177,54 +172,52 @@ export class ThreadTransport implements HostTransport {
   private readonly waitingFor = new Map<number, Promise<unknown>>();
 
   private placeInOrder<T>(
-    slot: { index: number; exited: boolean }, writer: RingWriter, frameBytes: number, place: () => T | null,
-    deadline: number, timeoutMs: number, to: string,
+    lane: ProduceLane, frameBytes: number, place: () => T | null, deadline: number, timeoutMs: number, to: string,
   ): Promise<T | null> {
-    const prev = this.waitingFor.get(slot.index) ?? Promise.resolve();
+    const prev = this.waitingFor.get(lane.worker) ?? Promise.resolve();
     const mine = prev.then(async () => {
       for (;;) {
-        if (slot.exited) return null;
+        if (lane.exited) return null;
         const placed = place();
         if (placed) return placed;
         if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
         if (Date.now() > deadline) throw new RivuletError(ErrorCode.TIMEOUT, `produce to ${to}: no room to hand the batch over for ${timeoutMs} ms`);
         if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) await new Promise<void>((r) => this.settleWaiters.push(r));
-        // Woken by the worker's release(); wait for a quarter of the ring (hysteresis), not one
-        // frame, so a full ring does not turn into one wake-up per frame.
-        else await writer.waitForSpaceAsync(Math.max(frameBytes, Math.min(writer.maxFrameBytes, writer.capacityBytes >> 2)), TRANSPORT_LIMITS.spaceWaitSliceMs);
+        else await lane.waitForRoom(frameBytes, TRANSPORT_LIMITS.spaceWaitSliceMs); // woken by the worker's release()
       }
     });
     const tail = mine.then(() => undefined, () => undefined);
-    this.waitingFor.set(slot.index, tail);
+    this.waitingFor.set(lane.worker, tail);
     void tail.then(() => {
-      if (this.waitingFor.get(slot.index) === tail) this.waitingFor.delete(slot.index);
+      if (this.waitingFor.get(lane.worker) === tail) this.waitingFor.delete(lane.worker);
     });
     return mine;
   }
 
-  private ring(worker: number): void {
-    if (this.doorbells.size === 0) {
-      queueMicrotask(() => {
-        for (const w of this.doorbells) {
-          const slot = this.host.workerByIndex(w);
-          if (slot && !slot.exited) slot.worker.postMessage({ k: 'doorbell' });
-        }
-        this.doorbells.clear();
-      });
-    }
-    this.doorbells.add(worker);
+  tailReader(replica: ActorId): TailReader {
+    return new RingTailReader(this.host.tailRings, replica);
   }
 
-  tailRing(replica: ActorId): SharedArrayBuffer | undefined {
-    return this.rings.get(replica);
+  workerStats(): Promise<WorkerStats[]> {
+    return this.host.workerStats();
   }
 
   now(): number {
     return Date.now();
   }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
+  sleep(ms: number, wake?: AbortSignal): Promise<void> {
+    if (!wake) return new Promise((r) => setTimeout(r, ms));
+    return new Promise((resolve) => {
+      if (wake.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        wake.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake.addEventListener('abort', done, { once: true });
+    });
   }
 
   threadCount(): number {

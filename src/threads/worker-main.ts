@@ -1,8 +1,12 @@
 /**
- * Worker thread entry: hosts an ActorCore for the actors the main thread places here (an SPU and
- * its replicas, or one replica). Routes sends locally, over direct MessagePorts to other workers
- * (batched per drain), or to the main thread; drains its produce rings on doorbells; exposes a
- * low-rate control API over comlink.
+ * Worker thread entry: hosts an ActorCore for the actors placed here (an SPU and its replicas, or
+ * one replica). Routes sends locally, over direct MessagePorts to other workers (batched per
+ * drain), or to the main thread; drains its produce rings on doorbells; exposes a low-rate control
+ * API over comlink.
+ *
+ * Spawning: under the 'spu' placement an actor of this worker's SPU is started here at once and
+ * main is told where it lives (`spawned`), so others can reach it; anything else (the 'replica'
+ * placement, another SPU's actor, an id already running here) is a `spawnReq` main places.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import pino from 'pino';
@@ -72,7 +76,12 @@ const host: CoreHost = {
   now: () => Date.now(),
   random: () => Math.random(),
   route,
-  spawn: (spec, parentId) => post(parent, { k: 'spawnReq', spec, parent: parentId }),
+  spawn: (spec, parentId) => {
+    if (init.placement === 'spu' && init.spuIds.includes(spec.spuId) && !core.has(spec.id)) {
+      core.spawnLocal(spec);
+      post(parent, { k: 'spawned', id: spec.id, worker: init.workerIndex });
+    } else post(parent, { k: 'spawnReq', spec, parent: parentId });
+  },
   stop: (id) => (core.has(id) ? stopLocal(id) : post(parent, { k: 'stopReq', id })),
   storage,
   logger,
@@ -117,7 +126,6 @@ function handle(env: Envelope): void {
       return;
     case 'spawn':
       core.spawnLocal(env.spec);
-      post(parent, { k: 'spawned', id: env.spec.id, worker: init.workerIndex });
       return;
     case 'stop':
       stopLocal(env.id);

@@ -1,13 +1,15 @@
 /**
  * One worker thread as the main thread sees it: the Worker, its comlink control channel, its
- * produce ring (SAB, backpressure mode), the actors placed on it, and its direct ports.
- * `launchWorker` starts the thread; the ThreadHost wires it into the mesh and the directory.
+ * produce lane (the writer of its SAB produce ring) and the actors placed on it.
+ * `launchWorker` starts the thread; the WorkerPool wires it into the mesh, the ThreadHost into the
+ * directory.
  */
-import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Worker, MessageChannel } from 'node:worker_threads';
 import type { ActorId } from '../runtime/actor.js';
 import { createRing } from '../storage/index.js';
 import { ControlRpc } from './control-rpc.js';
 import type { Envelope, WorkerInit } from './envelope.js';
+import { ProduceLane, type Doorbells } from './produce-lane.js';
 import { compiledSibling } from '../runtime/compiled-path.js';
 
 export interface WorkerSlot {
@@ -16,7 +18,8 @@ export interface WorkerSlot {
   worker: Worker;
   control: ControlRpc;
   produceRing: SharedArrayBuffer;
-  ports: Map<number, MessagePort>;
+  /** The main thread's writer of `produceRing` (created with the slot). */
+  lane: ProduceLane;
   actors: Set<ActorId>;
   /** Resolves when the thread is online; rejects if it fails to start. */
   ready: Promise<void>;
@@ -29,10 +32,13 @@ const WORKER_SCRIPT = compiledSibling(import.meta.url, 'worker-main.js');
 export function launchWorker(
   index: number,
   spuId: number,
-  opts: { storage: WorkerInit['storage']; heartbeatMs: number; produceRingBytes: number; logLevel?: string },
+  opts: { storage: WorkerInit['storage']; placement: WorkerInit['placement']; heartbeatMs: number; produceRingBytes: number; logLevel?: string },
+  bells: Doorbells,
 ): WorkerSlot {
   const control = new MessageChannel();
-  const init: WorkerInit = { workerIndex: index, spuIds: [spuId], storage: opts.storage, heartbeatMs: opts.heartbeatMs, control: control.port2 };
+  const init: WorkerInit = {
+    workerIndex: index, spuIds: [spuId], placement: opts.placement, storage: opts.storage, heartbeatMs: opts.heartbeatMs, control: control.port2,
+  };
   const worker = new Worker(WORKER_SCRIPT, {
     workerData: init,
     transferList: [control.port2],
@@ -45,8 +51,7 @@ export function launchWorker(
   });
   ready.catch(() => {});
   worker.postMessage({ k: 'prodRing', sab: produceRing } satisfies Envelope);
-  return {
-    index, spuId, worker, control: new ControlRpc(control.port1, index), produceRing,
-    ports: new Map(), actors: new Set(), ready, exited: false,
-  };
+  const slot = { index, spuId, worker, control: new ControlRpc(control.port1, index), produceRing, actors: new Set(), ready, exited: false } as WorkerSlot;
+  slot.lane = new ProduceLane(slot, bells); // the lane reads the slot (exited, index): set after it
+  return slot;
 }
