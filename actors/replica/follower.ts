@@ -6,7 +6,7 @@
  */
 import type { Context } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode } from '../../src/runtime/errors.js';
-import { batchBaseOffset, batchLastOffset } from '../../src/storage/batch-header.js';
+import { batchBaseOffset, batchLastOffset } from '../../src/storage/batch-layout.js';
 import type { PartitionLog } from '../../src/storage/log.js';
 import { replicaActorId, type ReplicaFetch, type ReplicaFetchReply } from '../messages.js';
 import { toReplica } from '../send.js';

@@ -9,7 +9,7 @@
  * - BatchLayout.headerBytes ≤ maxBatchBytes ≤ MAX_BATCH_BYTES (16 MiB).
  * A bad value is an operating error (INVALID_CONFIG): configs come from users (topic create).
  */
-import { MAX_BATCH_BYTES, BatchLayout } from './batch-header.js';
+import { MAX_BATCH_BYTES, BatchLayout } from './batch-layout.js';
 import { ErrorCode, RivuletError } from './errors.js';
 
 export const FsyncPolicy = {
