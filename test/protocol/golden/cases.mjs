@@ -1,9 +1,15 @@
 /** Every golden case, in one list (ids are unique: <Api>.v<N>.<kind>.<source>[.<variant>]). */
 import { apiVersionsCases, metadataCases, produceCases } from './cases-core.mjs';
 import { fetchCases } from './cases-fetch.mjs';
+import { createPartitionsCases, createTopicsCases, deleteTopicsCases, listOffsetsCases } from './cases-admin.mjs';
+import { describeConfigsCases, initProducerIdCases, saslCases } from './cases-admin2.mjs';
 
 export function allCases() {
-  const cases = [...apiVersionsCases(), ...metadataCases(), ...produceCases(), ...fetchCases()];
+  const cases = [
+    ...apiVersionsCases(), ...metadataCases(), ...produceCases(), ...fetchCases(),
+    ...listOffsetsCases(), ...createTopicsCases(), ...deleteTopicsCases(), ...createPartitionsCases(),
+    ...describeConfigsCases(), ...initProducerIdCases(), ...saslCases(),
+  ];
   const ids = new Set();
   for (const c of cases) {
     if (ids.has(c.id)) throw new Error(`duplicate golden case ${c.id}`);
