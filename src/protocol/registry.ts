@@ -122,12 +122,13 @@ function infoOf(apiKey: number, m: { request: MessageSchema; response: MessageSc
   }
   if (m.request.apiKey !== apiKey || m.response.apiKey !== apiKey) throw new Error(`${m.request.name}: wrong apiKey`);
   const first = Math.max(flex.min, range.min);
+  const last = Math.min(flex.max, range.max);
   return {
     apiKey: apiKey as AnyApiKey,
     name: m.request.name.replace(/Request$/, ''),
     minVersion: range.min,
     maxVersion: range.max,
-    firstFlexibleVersion: first <= range.max ? first : null,
+    firstFlexibleVersion: first <= last ? first : null,
   };
 }
 
