@@ -43,7 +43,7 @@ export interface HostTransport {
    * (thread host); undefined otherwise. See TailReader.
    */
   tailReader(replica: ActorId): TailReader | undefined;
-  /** Fault injection (cluster.faults); a host that cannot inject a fault throws INVALID_CONFIG. */
+  /** Fault injection (cluster.faults drives it); a host that cannot inject one throws a RivuletError. */
   readonly faults: HostFaults;
   /** Host time in ms (virtual in the sim). */
   now(): number;
@@ -58,6 +58,11 @@ export interface HostTransport {
   readonly simulator?: Simulator;
   /** Per-worker actor lists (thread host only; a control call with a deadline). */
   workerStats?(): Promise<WorkerStats[]>;
+  /**
+   * A host that is only a client of a cluster running elsewhere (remote host): shut that cluster
+   * down; resolves once it is down. `shutdown()` of such a host only disconnects.
+   */
+  shutdownCluster?(): Promise<void>;
 }
 
 /** What a tail read found. */
@@ -81,7 +86,7 @@ export type TailRead =
 export interface TailReader {
   /** The batch holding `offset` (or the first one after it), bounded by `upTo`. */
   read(offset: number, upTo: 'hw' | 'leo'): TailRead;
-  /** Resolves when new data may be there (true) or after `timeoutMs` (false). */
+  /** After an 'idle' read: resolves when new data may be there (true) or after `timeoutMs` (false). */
   waitForData(timeoutMs: number): Promise<boolean>;
 }
 
