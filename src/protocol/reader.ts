@@ -214,16 +214,16 @@ export class Reader {
     return new Reader(this.buf, at, at + n);
   }
 
-  /** A tagged-field section, every field kept raw (data aliases the input). */
+  /** A tagged-field section, every field kept raw (data aliases the input); a repeated tag is MALFORMED. */
   taggedFields(): RawTaggedField[] {
     const n = this.uvarint();
     if (n * 2 > this.remaining) throw malformed(`${n} tagged fields cannot fit in ${this.remaining} bytes`);
     const out: RawTaggedField[] = [];
-    let last = -1;
+    const seen = new Set<number>();
     for (let i = 0; i < n; i++) {
       const tag = this.uvarint();
-      if (tag <= last) throw malformed(`tagged field ${tag} out of order or repeated`);
-      last = tag;
+      if (seen.has(tag)) throw malformed(`tagged field ${tag} repeated`);
+      seen.add(tag);
       const size = this.uvarint();
       out.push({ tag, data: this.raw(size) });
     }

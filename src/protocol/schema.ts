@@ -7,7 +7,8 @@
  *   prefix that decoded would have to end where the full encoding does).
  * - decode yields every declared field (absent or unsent tagged fields at their default),
  *   fields in declaration order; bytes/records alias the input (zero copy).
- * - Unknown tagged fields are skipped; a known tagged field must fill its declared size exactly.
+ * - Unknown tagged fields are skipped; a known tagged field must fill its declared size exactly;
+ *   tags may come in any order (Kafka's readers accept that) but never twice.
  * - encode fills undefined fields with their defaults, ignores fields absent at the version,
  *   writes a tagged field only when its encoding differs from its default's, and refuses null
  *   where the version does not allow it (MALFORMED).
@@ -69,11 +70,11 @@ function readStruct(r: Reader, c: CStruct): Record<string, unknown> {
   if (c.flexible) {
     const n = r.uvarint();
     if (n * 2 > r.remaining) throw malformed(`${n} tagged fields cannot fit in ${r.remaining} bytes`);
-    let last = -1;
+    const seen = new Set<number>();
     for (let i = 0; i < n; i++) {
       const tag = r.uvarint();
-      if (tag <= last) throw malformed(`tagged field ${tag} out of order or repeated`);
-      last = tag;
+      if (seen.has(tag)) throw malformed(`tagged field ${tag} repeated`);
+      seen.add(tag);
       const size = r.uvarint();
       const sub = r.sub(size);
       const f = c.byTag.get(tag);

@@ -43,6 +43,15 @@ describe('schema interpreter', () => {
     expect(d.responses[0]!.partitions[0]!.divergingEpoch).toEqual({ epoch: -1, endOffset: -1n });
   });
 
+  it('reads known tagged fields in any order, refuses a repeated one', () => {
+    // ApiVersions v3 response with tags 3 (zkMigrationReady) then 1 (finalizedFeaturesEpoch).
+    const head = encodeResponseBody(ApiKey.ApiVersions, 3, {}).subarray(0, 7);
+    const body = Uint8Array.from([...head, 2, 3, 1, 1, 1, 8, 0, 0, 0, 0, 0, 0, 0, 9]);
+    expect(decodeResponseBody(ApiKey.ApiVersions, 3, body)).toMatchObject({ zkMigrationReady: true, finalizedFeaturesEpoch: 9n });
+    const twice = Uint8Array.from([...head, 2, 3, 1, 1, 3, 1, 0]);
+    expect(() => decodeResponseBody(ApiKey.ApiVersions, 3, twice)).toThrow(/repeated/);
+  });
+
   it('skips unknown tagged fields and refuses a known one whose size lies', () => {
     const b = encodeRequestBody(ApiKey.ApiVersions, 3, { clientSoftwareName: 'a', clientSoftwareVersion: 'b' });
     expect(hex(b)).toBe('0261' + '0262' + '00');
