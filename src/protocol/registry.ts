@@ -31,7 +31,8 @@ import { ProduceRequest, ProduceResponse } from './messages/produce.js';
 import {
   RivuletAdmin, RivuletApiKey, RivuletClusterShutdown, RivuletFault, RivuletPartitionList, RivuletSpuList,
 } from './messages/rivulet.js';
-import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl.js';
+import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './messages/sasl-authenticate.js';
+import { SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl-handshake.js';
 import { SyncGroupRequest, SyncGroupResponse } from './messages/sync-group.js';
 
 export { RivuletApiKey };
