@@ -85,10 +85,7 @@ export function decodeRequest(frame: Uint8Array): DecodedRequest {
     const body = readMessage(MESSAGES[apiKey].request, apiVersion, r);
     return { apiKey, header, body } as DecodedRequest;
   } catch (e) {
-    if (e instanceof ProtocolError) {
-      e.header = header;
-      throw e;
-    }
+    if (e instanceof ProtocolError) e.header = header;
     throw e;
   }
 }
