@@ -1,7 +1,20 @@
 /**
  * rivulet's public API. Nothing else is.
  */
+import { Cluster } from './cluster/cluster.js';
+import { installListener, type ConnectOptions } from './cluster/listen.js';
+import { backendOf } from './server/backend.js';
+import { startListener } from './server/listener.js';
+
+installListener((cluster, opts) => startListener(backendOf(cluster), opts));
+
 export { Cluster, type ClusterEvents } from './cluster/cluster.js';
+export type { ListenOptions, ListenerHandle, ConnectOptions } from './cluster/listen.js';
+
+/** A client of a cluster served over the Kafka protocol: `connect({ brokers: ['127.0.0.1:9092'], token })`. */
+export function connect(opts: ConnectOptions): Promise<Cluster> {
+  return Cluster.connect(opts);
+}
 export type { ClusterOptions } from './cluster/options.js';
 export { Offset, type OffsetSpec } from './cluster/offset.js';
 export { Admin, type CreateTopicOptions } from './cluster/admin.js';

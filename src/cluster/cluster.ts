@@ -10,7 +10,8 @@ import { SC_ID, spuActorId, type PartitionStatusEvent, type StatusEvent } from '
 import type { Message } from '../runtime/actor.js';
 import type { HostTransport, ClusterPlan, Simulator, WorkerStats } from '../runtime/transport.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
-import { startHost } from './hosts.js';
+import { connectHost, startHost } from './hosts.js';
+import { startListener, validateConnectOptions, type ConnectOptions, type ListenOptions, type ListenerHandle } from './listen.js';
 import { Admin } from './admin.js';
 import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
 import { Faults } from './faults.js';
@@ -27,11 +28,12 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   readonly faults: Faults;
   private closed = false;
   private lock: HomeLock | undefined;
+  private readonly kafkaListeners: ListenerHandle[] = [];
 
-  private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, spuIds: number[]) {
+  private constructor(readonly transport: HostTransport, readonly options: Readonly<ClusterOptions>, readonly spuIds: readonly number[]) {
     super();
     this.admin = new Admin(transport, options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs);
-    this.faults = new Faults(transport.faults, spuIds);
+    this.faults = new Faults(transport.faults, [...spuIds]);
     transport.onEvent((msg: Message) => {
       if (msg.type === 'StatusEvent') this.emit('partition-status', (msg as StatusEvent).event);
     });
@@ -71,6 +73,34 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       throw err;
     }
     return cluster;
+  }
+
+  /**
+   * A client of a cluster served over the Kafka protocol elsewhere (`connect()`): the same admin,
+   * producers, consumers and faults. `close()` disconnects; `shutdown()` shuts that cluster down.
+   */
+  static async connect(opts: ConnectOptions): Promise<Cluster> {
+    const { brokers, token, requestTimeoutMs } = validateConnectOptions(opts);
+    const transport = await connectHost({ brokers, ...(token !== undefined ? { token } : {}) });
+    try {
+      const spuIds = (await new Admin(transport, requestTimeoutMs).listSpus()).map((s) => s.id);
+      return new Cluster(transport, { requestTimeoutMs }, spuIds);
+    } catch (err) {
+      await transport.shutdown();
+      throw err;
+    }
+  }
+
+  /**
+   * Serve this cluster over the Kafka wire protocol (DESIGN §8): one port per SPU, loopback by
+   * default; `port: 0` picks free ports. Resolves once listening; the listener closes with the
+   * cluster (or with its own `close()`).
+   */
+  async listen(opts: ListenOptions = {}): Promise<ListenerHandle> {
+    this.check();
+    const l = await startListener(this, opts);
+    this.kafkaListeners.push(l);
+    return l;
   }
 
   /** Wait until exactly the configured SPUs are confirmed online. */
@@ -122,9 +152,22 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return this.transport.threadCount();
   }
 
-  async shutdown(): Promise<void> {
+  /** Disconnect a connected client (`connect()`), or shut an embedded cluster down. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.kafkaListeners.splice(0).map((l) => l.close()));
+    await this.transport.shutdown();
+    this.lock?.release();
+    this.removeAllListeners();
+  }
+
+  /** Shut the cluster down (for a connected client: the cluster it is connected to). */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    if (this.transport.shutdownCluster) await this.transport.shutdownCluster();
+    this.closed = true;
+    await Promise.all(this.kafkaListeners.splice(0).map((l) => l.close()));
     await this.transport.shutdown();
     this.lock?.release();
     this.removeAllListeners();

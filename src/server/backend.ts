@@ -11,8 +11,8 @@ import { replicaActorId } from '../runtime/actor-ids.js';
 import { RivuletError, ErrorCode, fromPlainError, type PlainError } from '../runtime/errors.js';
 import type { Cluster } from '../cluster/cluster.js';
 
-export type FaultOp = 'crashSpu' | 'restartSpu' | 'disconnectSpu' | 'reconnectSpu' | 'fillStorage' | 'freeStorage';
-export const FAULT_OPS: readonly FaultOp[] = ['crashSpu', 'restartSpu', 'disconnectSpu', 'reconnectSpu', 'fillStorage', 'freeStorage'];
+export type FaultOp = 'crashSpu' | 'restartSpu' | 'killWorker' | 'disconnectSpu' | 'reconnectSpu' | 'fillStorage' | 'freeStorage';
+export const FAULT_OPS: readonly FaultOp[] = ['crashSpu', 'restartSpu', 'killWorker', 'disconnectSpu', 'reconnectSpu', 'fillStorage', 'freeStorage'];
 
 export interface FetchArgs {
   offset: number;

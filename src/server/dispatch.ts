@@ -39,7 +39,7 @@ function route(apiKey: number, handler: Handler, extra: Partial<Route> = {}): [n
 
 export const ROUTES: ReadonlyMap<number, Route> = new Map([
   route(ApiKey.ApiVersions, API_VERSIONS, { beforeAuth: true }),
-  route(ApiKey.SaslHandshake, saslHandshake, { beforeAuth: true, minVersion: 1 }),
+  route(ApiKey.SaslHandshake, saslHandshake, { beforeAuth: true }), // v0 advertised: librdkafka needs it to enable PLAIN
   route(ApiKey.SaslAuthenticate, saslAuthenticate, { beforeAuth: true }),
   route(ApiKey.Metadata, metadata),
   route(ApiKey.Produce, produce),

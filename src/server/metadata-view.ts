@@ -7,6 +7,7 @@
  */
 import type { PartitionInfo, SpuInfo, TopicSpec } from '../../actors/messages.js';
 import type { ServerBackend } from './backend.js';
+import { topicNameIn } from './topic-ids.js';
 
 export interface ClusterView {
   partitions: PartitionInfo[];
@@ -20,6 +21,8 @@ export class MetadataView {
   private view: ClusterView | undefined;
   private loading: Promise<ClusterView> | undefined;
   private takenAtMs = 0;
+  /** Bumped by every invalidation: a load that started before one is not kept. */
+  private generation = 0;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly backend: ServerBackend, private readonly maxAgeMs: number) {
@@ -28,15 +31,38 @@ export class MetadataView {
 
   invalidate(): void {
     this.view = undefined;
+    this.generation++;
+    this.loading = undefined;
   }
 
   async get(): Promise<ClusterView> {
     if (this.view && Date.now() - this.takenAtMs <= this.maxAgeMs) return this.view;
-    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    if (!this.loading) {
+      const p = this.load(this.generation).finally(() => {
+        if (this.loading === p) this.loading = undefined;
+      });
+      this.loading = p;
+    }
     return this.loading;
   }
 
-  private async load(): Promise<ClusterView> {
+  /** A partition's entry; on a miss the view is reloaded once (it may predate the topic). */
+  async partition(topic: string, partition: number): Promise<PartitionInfo | undefined> {
+    const hit = (await this.get()).byTopic.get(topic)?.[partition];
+    if (hit) return hit;
+    this.invalidate();
+    return (await this.get()).byTopic.get(topic)?.[partition];
+  }
+
+  /** The topic whose id (KIP-516) is `id`; on a miss the view is reloaded once. */
+  async topicNameOf(id: string): Promise<string | undefined> {
+    const hit = topicNameIn(id, (await this.get()).byTopic.keys());
+    if (hit !== undefined) return hit;
+    this.invalidate();
+    return topicNameIn(id, (await this.get()).byTopic.keys());
+  }
+
+  private async load(generation: number): Promise<ClusterView> {
     const [partitions, spus, topics] = await Promise.all([
       this.backend.admin<PartitionInfo[]>({ op: 'listPartitions', fresh: false }),
       this.backend.admin<SpuInfo[]>({ op: 'listSpus' }),
@@ -48,9 +74,12 @@ export class MetadataView {
       if (!list) byTopic.set(p.topic, (list = []));
       list[p.partition] = p;
     }
-    this.view = { partitions, spus, topics, byTopic };
-    this.takenAtMs = Date.now();
-    return this.view;
+    const view = { partitions, spus, topics, byTopic };
+    if (generation === this.generation) {
+      this.view = view;
+      this.takenAtMs = Date.now();
+    }
+    return view;
   }
 
   close(): void {

@@ -1,18 +1,25 @@
 /**
  * The same scenario — create a topic, produce 10,000 records, consume them — on the thread host in
- * both placements and on the sim host: identical records, offsets and final partition status; on
+ * both placements, on the sim host, and from a `connect()` client through the Kafka listener:
+ * identical records, offsets and final partition status; on
  * the sim host the same seed gives the same event-trace hash twice.
  */
 import { describe, it, expect } from 'vitest';
-import { Cluster, Offset, type ClusterOptions } from '../../src/index.js';
+import { Cluster, Offset, connect, type ClusterOptions } from '../../src/index.js';
 
 const RECORDS = 10_000;
 const PARTITIONS = 3;
 const dec = new TextDecoder();
 
-async function scenario(opts: ClusterOptions) {
-  const cluster = await Cluster.start({ spus: 1, ...opts });
+/** `remote`: the same calls from a `connect()` client through the cluster's Kafka listener. */
+async function scenario(opts: ClusterOptions, remote = false) {
+  const embedded = await Cluster.start({ spus: 1, ...opts });
+  let cluster = embedded;
   try {
+    if (remote) {
+      const l = await embedded.listen({ port: 0 });
+      cluster = await connect({ brokers: [`${l.host}:${l.port}`] });
+    }
     await cluster.admin.createTopic('orders', { partitions: PARTITIONS });
     const producer = await cluster.producer('orders', { acks: 'all' });
     const sends = [];
@@ -38,15 +45,17 @@ async function scenario(opts: ClusterOptions) {
     const trace = cluster.simulator ? { hash: cluster.simulator.trace.hex(), events: cluster.simulator.trace.events } : undefined;
     return { acks, consumed, partitions, trace };
   } finally {
-    await cluster.shutdown();
+    if (cluster !== embedded) await cluster.close();
+    await embedded.shutdown();
   }
 }
 
 describe('one scenario on three hosts', () => {
-  it('gives identical records, offsets and partition status on threads(spu), threads(replica) and sim', async () => {
+  it('gives identical records, offsets and partition status on threads(spu), threads(replica), sim and connect()', async () => {
     const spu = await scenario({ threads: 'spu' });
     const replica = await scenario({ threads: 'replica' });
     const sim = await scenario({ simulation: { seed: 42 } });
+    const remote = await scenario({ threads: 'spu' }, true);
 
     expect(spu.consumed).toHaveLength(RECORDS);
     // Every acknowledged record is consumed at its acknowledged offset with its bytes.
@@ -69,6 +78,11 @@ describe('one scenario on three hosts', () => {
     expect(sim.acks).toEqual(spu.acks);
     expect(replica.partitions).toEqual(spu.partitions);
     expect(sim.partitions).toEqual(spu.partitions);
+    // connect() over the Kafka listener: the same acks, records and partition status
+    // (resolution, per-replica HW/LEO) as the embedded API.
+    expect(remote.acks).toEqual(spu.acks);
+    expect(remote.consumed).toEqual(spu.consumed);
+    expect(remote.partitions).toEqual(spu.partitions);
     for (const p of spu.partitions) {
       expect(p.resolution).toBe('Online');
       expect(p.hw).toBe(p.leo);

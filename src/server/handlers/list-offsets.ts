@@ -40,14 +40,13 @@ async function offsetForTime(rc: RequestContext, topic: string, partition: numbe
 export async function listOffsets(rc: RequestContext, body: ListOffsetsRequest) {
   const { server, nodeId } = rc;
   const isolation: Isolation = rc.apiVersion >= 2 && body.isolationLevel === 0 ? 'read_uncommitted' : 'read_committed';
-  const view = await server.view.get();
   const topics = await Promise.all(
     body.topics.map(async (t) => ({
       name: t.name,
       partitions: await Promise.all(
         t.partitions.map(async (q) => {
           const out = { partitionIndex: q.partitionIndex, errorCode: Wire.NONE as number, oldStyleOffsets: [] as bigint[], timestamp: -1n, offset: -1n, leaderEpoch: -1 };
-          const info = view.byTopic.get(t.name)?.[q.partitionIndex];
+          const info = await server.view.partition(t.name, q.partitionIndex);
           if (!info) return { ...out, errorCode: Wire.UNKNOWN_TOPIC_OR_PARTITION };
           if (servingLeader(info) !== nodeId) return { ...out, errorCode: Wire.NOT_LEADER_OR_FOLLOWER };
           try {

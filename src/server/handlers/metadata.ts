@@ -7,11 +7,18 @@
  */
 import type { PartitionInfo } from '../../../actors/messages.js';
 import type { RequestContext } from '../context.js';
-import type { ClusterView } from '../metadata-view.js';
+import type { ClusterView, MetadataView } from '../metadata-view.js';
 import { Wire, wireError } from './errors.js';
+import { ZERO_UUID, topicIdOf, topicNameIn } from '../topic-ids.js';
 
 const NO_AUTH_OPS = -2147483648;
-const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+export { topicIdOf };
+
+/** The topic whose id is `id`, or undefined; on a miss the view is reloaded once (it may predate the topic). */
+export function topicNameOf(view: MetadataView, id: string): Promise<string | undefined> {
+  return view.topicNameOf(id);
+}
 
 export function servingLeader(p: PartitionInfo): number {
   return p.resolution === 'Online' || p.resolution === 'OutOfSpace' ? p.leader : -1;
@@ -39,7 +46,7 @@ function topicEntry(name: string, view: ClusterView, offline: Set<number>) {
   return {
     errorCode: Wire.NONE,
     name,
-    topicId: ZERO_UUID,
+    topicId: topicIdOf(name),
     isInternal: false,
     partitions: parts.filter(Boolean).map((p) => partitionEntry(p, offline)),
     topicAuthorizedOperations: NO_AUTH_OPS,
@@ -47,14 +54,15 @@ function topicEntry(name: string, view: ClusterView, offline: Set<number>) {
 }
 
 interface MetadataRequest {
-  topics: { name: string | null }[] | null;
+  topics: { name: string | null; topicId: string }[] | null;
   allowAutoTopicCreation: boolean;
 }
 
 export async function metadata(rc: RequestContext, body: MetadataRequest) {
   const { server } = rc;
   let view = await server.view.get();
-  let names: string[] | null = body.topics === null ? null : body.topics.map((t) => t.name ?? '');
+  // v10+ may name a topic by id alone (name null).
+  let names: string[] | null = body.topics === null ? null : body.topics.map((t) => t.name ?? topicNameIn(t.topicId, view.byTopic.keys()) ?? t.topicId);
   if (rc.apiVersion === 0 && names !== null && names.length === 0) names = null; // v0: empty = all
   if (names && body.allowAutoTopicCreation && server.options.autoCreateTopics) {
     const missing = names.filter((n) => !view.byTopic.has(n));

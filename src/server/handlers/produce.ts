@@ -36,7 +36,6 @@ export async function produce(rc: RequestContext, body: ProduceRequest) {
   const { server, nodeId } = rc;
   const acks = ACKS[body.acks];
   const timeoutMs = body.timeoutMs > 0 ? body.timeoutMs : server.limits.defaultProduceTimeoutMs;
-  const view = await server.view.get();
   const responses = await Promise.all(
     body.topicData.map(async (t) => ({
       name: t.name,
@@ -46,7 +45,7 @@ export async function produce(rc: RequestContext, body: ProduceRequest) {
           const fail = (errorCode: number, errorMessage: string) => ({ ...base, errorCode, errorMessage });
           if (acks === undefined) return fail(Wire.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${body.acks}`);
           if (body.transactionalId !== null) return fail(Wire.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'rivulet does not support transactions');
-          const p = view.byTopic.get(t.name)?.[pd.index];
+          const p = await server.view.partition(t.name, pd.index);
           if (!p) return fail(Wire.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic-partition ${t.name}/${pd.index}`);
           if (servingLeader(p) !== nodeId) return fail(Wire.NOT_LEADER_OR_FOLLOWER, `SPU ${nodeId} is not the leader of ${t.name}/${pd.index}`);
           let batches: Uint8Array[];

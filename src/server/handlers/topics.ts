@@ -10,6 +10,7 @@ import { RivuletError, ErrorCode } from '../../runtime/errors.js';
 import { DEFAULT_LOG_CONFIG } from '../../storage/log-config.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
+import { topicIdOf, topicNameIn } from '../topic-ids.js';
 
 interface ConfigEntry { name: string; value: string | null }
 
@@ -42,7 +43,7 @@ export async function createTopics(rc: RequestContext, body: CreateTopicsRequest
   for (const t of body.topics) {
     const partitions = t.numPartitions < 0 ? 1 : t.numPartitions;
     const replicationFactor = t.replicationFactor < 0 ? 1 : t.replicationFactor;
-    const result = { name: t.name, topicId: '00000000-0000-0000-0000-000000000000', errorCode: Wire.NONE as number, errorMessage: null as string | null, numPartitions: partitions, replicationFactor, configs: [] };
+    const result = { name: t.name, topicId: topicIdOf(t.name), errorCode: Wire.NONE as number, errorMessage: null as string | null, numPartitions: partitions, replicationFactor, configs: [] };
     try {
       if (t.assignments.length > 0) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'rivulet places replicas itself: manual replica assignments are not supported');
       const spec: TopicSpec = { name: t.name, partitions, replicationFactor, config: topicConfigFrom(t.configs) };
@@ -56,14 +57,15 @@ export async function createTopics(rc: RequestContext, body: CreateTopicsRequest
   return { throttleTimeMs: 0, topics };
 }
 
-interface DeleteTopicsRequest { topicNames: string[]; topics: { name: string | null }[] }
+interface DeleteTopicsRequest { topicNames: string[]; topics: { name: string | null; topicId: string }[] }
 
 export async function deleteTopics(rc: RequestContext, body: DeleteTopicsRequest) {
   const { server } = rc;
-  const names = rc.apiVersion >= 6 ? body.topics.map((t) => t.name ?? '') : body.topicNames;
+  const known = rc.apiVersion >= 6 ? [...(await server.view.get()).byTopic.keys()] : [];
+  const names = rc.apiVersion >= 6 ? body.topics.map((t) => t.name ?? topicNameIn(t.topicId, known) ?? t.topicId) : body.topicNames;
   const responses = [];
   for (const name of names) {
-    const r = { name, topicId: '00000000-0000-0000-0000-000000000000', errorCode: Wire.NONE as number, errorMessage: null as string | null };
+    const r = { name, topicId: topicIdOf(name), errorCode: Wire.NONE as number, errorMessage: null as string | null };
     try {
       await server.backend.admin({ op: 'deleteTopic', name });
     } catch (err) {
