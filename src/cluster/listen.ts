@@ -5,6 +5,7 @@
  * the facade never imports the server.
  */
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
+import { readRunFile } from './run-file.js';
 import type { Cluster } from './cluster.js';
 
 export interface ListenOptions {
@@ -42,16 +43,28 @@ export function startListener(cluster: Cluster, opts: ListenOptions): Promise<Li
 
 export interface ConnectOptions {
   /** Bootstrap brokers, `host:port` (any SPU of a rivulet listener, or Kafka brokers). */
-  brokers: string[];
+  brokers?: string[];
+  /** A CLI-started cluster's home: brokers and token come from its `run/daemon.json`. */
+  home?: string;
   /** The cluster's token (SASL/PLAIN), when it requires one. */
   token?: string;
   /** How long admin calls wait, default 30 s. */
   requestTimeoutMs?: number;
 }
 
-export function validateConnectOptions(o: unknown): Required<Omit<ConnectOptions, 'token'>> & Pick<ConnectOptions, 'token'> {
-  if (typeof o !== 'object' || o === null) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'connect() needs { brokers: ["host:port", …] }');
-  const { brokers, token, requestTimeoutMs } = o as ConnectOptions;
+export function validateConnectOptions(o: unknown): { brokers: string[]; token: string | undefined; requestTimeoutMs: number } {
+  if (typeof o !== 'object' || o === null) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'connect() needs { brokers: ["host:port", …] } or { home }');
+  const opts = o as ConnectOptions;
+  let { brokers, token } = opts;
+  const { requestTimeoutMs, home } = opts;
+  if (home !== undefined) {
+    if (typeof home !== 'string' || home.length === 0) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'connect(): home must be a directory path');
+    if (brokers !== undefined) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'connect(): give either home or brokers, not both');
+    const run = readRunFile(home);
+    if (!run) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, `no cluster is running at ${home} (start one with \`rivulet cluster create\` or \`rivulet cluster resume\`)`, { home });
+    brokers = [run.address];
+    token ??= run.token;
+  }
   if (!Array.isArray(brokers) || brokers.length === 0 || !brokers.every((b) => typeof b === 'string')) {
     throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'connect(): brokers must be a non-empty list of "host:port" strings');
   }
