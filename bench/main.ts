@@ -13,6 +13,8 @@
  *    flush), end-to-end rate (until the last record was consumed), a catch-up consume from the
  *    beginning, and produce-ack latency p50/p99 under that load (send() call → its promise
  *    resolving, every k-th record sampled). A probe with one record in flight gives the idle latency.
+ * 4. over the Kafka listener on loopback (bench/remote.ts): rivulet's connect() client produce →
+ *    consume, and a kafkajs producer beside kafkajs's own encoding cost for the same batches.
  *
  * Figures are measurements only: nothing here asserts speed. MB = 10^6 bytes.
  */
@@ -22,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { e2eCase, probeCase, RF1, type E2eRun, type E2eSetup, type Placement, type ProbeFigure } from './e2e.js';
 import { benchBareRing } from './ring.js';
 import { benchStorage, type StorageBenchRow } from './storage.js';
+import { connectCase, kafkajsCase, kafkajsEncodeCase, type KafkajsEncode, type RemoteRun } from './remote.js';
 
 interface RingFigure { recordBytes: number; records: number; recordsPerSec: number; mbPerSec: number }
 /** ratioToRing: e2e ÷ bare ring; for disk-mode rows, e2e ÷ the same case in memory mode. */
@@ -163,6 +166,20 @@ async function main(): Promise<void> {
   console.log(`  ring = the better of its runs before and after these cases (after: ${ringAfter.map((r) => `${r.recordBytes} B ${fmtInt(r.recordsPerSec)}/s`).join(', ')});`);
   console.log('  ack latency under load: send() → promise resolved with up to 1 MiB of records un-acked.');
 
+  const remoteRecords = Math.min(size.e2eMaxRecords, Math.floor(size.e2eBytes / 100)) / (quick ? 2 : 4);
+  const remote: RemoteRun[] = [await connectCase(100, remoteRecords), await kafkajsCase(100, remoteRecords)];
+  const kjsEncode: KafkajsEncode = await kafkajsEncodeCase(100, remoteRecords);
+  const ring100 = ring.find((r) => r.recordBytes === 100)?.recordsPerSec;
+  console.log('\nover the Kafka listener, loopback: produce → consume, 100 B, 1 SPU RF=1 acks=1, 1 partition');
+  console.log(table(['client', '', '', 'produce rec/s', 'e2e rec/s', 'ack p50 ms', 'ack p99 ms', 'ratio', 'target'], remote.map((r) => {
+    const ratio = ring100 ? r.endToEnd.recordsPerSec / ring100 : null;
+    const target = r.client === 'connect()' ? '≥0.12' : `≤ kafkajs encode ${fmtInt(kjsEncode.encode.recordsPerSec)}/s`;
+    const verdict = r.client === 'connect()' ? (ratio === null ? '?' : ratio >= 0.12 ? 'met' : 'MISSED') : `${((r.produce.recordsPerSec / kjsEncode.encode.recordsPerSec) * 100).toFixed(0)}% of it`;
+    return [r.client, '', '', fmtInt(r.produce.recordsPerSec), fmtInt(r.endToEnd.recordsPerSec), r.ackLatencyUnderLoad.p50Ms.toFixed(2), r.ackLatencyUnderLoad.p99Ms.toFixed(2), ratio === null ? 'n/a' : `${ratio.toFixed(3)}×`, `${verdict} ${target}`];
+  })));
+  console.log('  connect(): send() pipelined (window of 10,000), consumer follows by Fetch; kafkajs: sends of 1,000 records, 8 in flight, acks=1;');
+  console.log(`  kafkajs encode = its Produce v7 encoder alone on the same batches, no socket (${fmtInt(kjsEncode.encode.recordsPerSec)} rec/s): no broker can make kafkajs produce faster.`);
+
   const probes: ProbeFigure[] = [];
   for (const threads of PLACEMENTS) probes.push(await probeCase(threads, 100, size.probeSends));
   console.log('\nproduce-ack latency, one 100 B record in flight (acks=1, 1 partition)');
@@ -174,7 +191,7 @@ async function main(): Promise<void> {
     const report = {
       tool: 'rivulet bench', version: 1, quick, when: new Date().toISOString(), totalMs,
       machine: { node: process.version, cpus: os.cpus().length, loadAtStart, loadAtEnd: os.loadavg()[0], cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: os.platform(), arch: os.arch() },
-      ring, ringRuns: { before: ringBefore, after: ringAfter }, storage, e2e, latencyProbe: probes,
+      ring, ringRuns: { before: ringBefore, after: ringAfter }, storage, e2e, remote, kafkajsEncode: kjsEncode, latencyProbe: probes,
     };
     fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${values.json}`);
