@@ -9,7 +9,7 @@
  * Invariants: every request settles (answer, TIMEOUT, CONNECTION_ERROR, CLUSTER_CLOSED); a
  * broker's error code becomes the RivuletError the embedded host would have raised.
  */
-import type { FetchReply, Fetch, AdminRequest } from '../../actors/messages.js';
+import type { FetchReply, Fetch, AdminRequest, ProduceAck } from '../../actors/messages.js';
 import type { ActorId, Message } from '../runtime/actor.js';
 import { SC_ID, clientActorId, replicaOf } from '../runtime/actor-ids.js';
 import { RivuletError, ErrorCode, toPlainError } from '../runtime/errors.js';
@@ -149,10 +149,12 @@ export class RemoteTransport implements HostTransport {
     const p = r.responses[0]?.partitionResponses[0];
     if (!p) throw new RivuletError(ErrorCode.PROTOCOL_ERROR, 'Produce answer without the partition');
     if (p.errorCode !== 0) {
-      return { type: 'ProduceAck', reqId: 0, baseOffset: -1, lastOffset: -1, error: toPlainError(errorFromWire(p.errorCode, p.errorMessage ?? `Produce ${rep.topic}/${rep.partition}: error ${p.errorCode}`)) } as Message;
+      const failed: ProduceAck = { type: 'ProduceAck', reqId: 0, baseOffset: -1, lastOffset: -1, error: toPlainError(errorFromWire(p.errorCode, p.errorMessage ?? `Produce ${rep.topic}/${rep.partition}: error ${p.errorCode}`)) };
+      return failed;
     }
     const base = Number(p.baseOffset);
-    return { type: 'ProduceAck', reqId: 0, baseOffset: base, lastOffset: base + batchLastOffsetDelta(batch) } as Message;
+    const ack: ProduceAck = { type: 'ProduceAck', reqId: 0, baseOffset: base, lastOffset: base + batchLastOffsetDelta(batch) };
+    return ack;
   }
 
   tailReader(): TailReader | undefined {
