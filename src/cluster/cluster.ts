@@ -18,6 +18,7 @@ import { Faults } from './faults.js';
 import { CLUSTER_DEFAULTS, type ClusterOptions } from './options.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { HomeLock } from './home-lock.js';
+import { homeConfigFor, writeClusterConfig, type ClusterConfig } from './cluster-config.js';
 
 export interface ClusterEvents {
   'partition-status': (e: PartitionStatusEvent) => void;
@@ -39,11 +40,27 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     });
   }
 
-  static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const spus = options.spus ?? CLUSTER_DEFAULTS.spus;
-    if (!Number.isInteger(spus) || spus < 1 || spus > 64) {
-      throw new RivuletError(ErrorCode.INVALID_CONFIG, `spus must be an integer in 1..64, got ${String(spus)}`);
+  static async start(given: ClusterOptions = {}): Promise<Cluster> {
+    if (given.spus !== undefined && (!Number.isInteger(given.spus) || given.spus < 1 || given.spus > 64)) {
+      throw new RivuletError(ErrorCode.INVALID_CONFIG, `spus must be an integer in 1..64, got ${String(given.spus)}`);
     }
+    // Disk mode: one cluster per home (the lock), and a saved home runs only with its own config
+    // at its recorded version (cluster.json, the rules of `rivulet cluster resume`).
+    let lock: HomeLock | undefined;
+    let homeConfig: { config: ClusterConfig; fresh: boolean } | undefined;
+    if (given.home && !given.simulation) {
+      fs.mkdirSync(given.home, { recursive: true });
+      lock = HomeLock.acquire(given.home);
+      try {
+        homeConfig = homeConfigFor(given.home, given);
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
+    }
+    const saved = homeConfig?.config;
+    const options: ClusterOptions = saved ? { ...given, spus: saved.spus, storageBytes: saved.storageBytes ?? Infinity } : given;
+    const spus = options.spus ?? CLUSTER_DEFAULTS.spus;
     const spuIds = Array.from({ length: spus }, (_, i) => i + 1);
     const heartbeatMs = options.heartbeatMs ?? CLUSTER_DEFAULTS.heartbeatMs;
     const plan: ClusterPlan = {
@@ -51,11 +68,6 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       sc: { id: SC_ID, behavior: 'sc', args: { spuIds, heartbeatMs, spuTimeoutMs: options.spuTimeoutMs ?? CLUSTER_DEFAULTS.spuTimeoutMs } },
       spus: spuIds.map((spuId) => ({ id: spuActorId(spuId), behavior: 'spu', args: { spuId, heartbeatMs }, spuId })),
     };
-    let lock: HomeLock | undefined;
-    if (options.home && !options.simulation) {
-      fs.mkdirSync(options.home, { recursive: true });
-      lock = HomeLock.acquire(options.home);
-    }
     let transport: HostTransport;
     try {
       transport = await startHost(plan, options);
@@ -68,6 +80,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     try {
       await cluster.admin.call({ op: 'subscribe' });
       await cluster.waitForSpus(spuIds);
+      if (homeConfig?.fresh) writeClusterConfig(options.home!, homeConfig.config);
     } catch (err) {
       await cluster.shutdown(); // never leave workers running behind a failed start
       throw err;

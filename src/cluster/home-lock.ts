@@ -7,15 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
+import { processAlive as alive } from './run-file.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class HomeLock {
   private constructor(private readonly file: string) {}

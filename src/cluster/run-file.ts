@@ -23,12 +23,20 @@ export interface RunFile {
 
 export const runFilePath = (home: string): string => path.join(home, 'run', 'daemon.json');
 
+/** A process that exists and is not a zombie (a killed daemon waits as one until init reaps it). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // Linux: /proc/<pid>/stat is "pid (comm) S …"; state Z = exited, not yet reaped.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (err) {
+    // Gone meanwhile (ENOENT with procfs mounted), or no procfs (macOS): kill(0) answered.
+    return !((err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync('/proc/self/stat'));
   }
 }
 
