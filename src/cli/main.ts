@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { simCommand } from './sim-command.js';
+import { registerClusterCommands } from './cluster-command.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -58,6 +59,8 @@ export function buildCli(out: (line: string) => void = (l) => console.log(l)): C
       const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
       process.exitCode = r.status ?? 1;
     });
+
+  registerClusterCommands(program, out);
   return program;
 }
 

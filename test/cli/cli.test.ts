@@ -51,9 +51,9 @@ describe('rivulet CLI', () => {
     const bad = run('sim', '--seeds', 'lots');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("'--seeds <N>' argument 'lots' is invalid");
-    const unknown = run('cluster', 'create');
+    const unknown = run('frobnicate');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain("unknown command 'cluster'");
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
     const both = run('sim', '--seed', '1', '--seeds', '2');
     expect(both.status).toBe(2);
     expect(both.stderr.trim()).toBe('error: use --seed or --seeds, not both');
