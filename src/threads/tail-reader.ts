@@ -72,8 +72,7 @@ export class RingTailReader implements TailReader {
     }
   }
 
-  async waitForData(timeoutMs: number): Promise<boolean> {
-    if (!this.reader) return false;
-    return this.reader.waitForDataAsync(timeoutMs);
+  waitForData(timeoutMs: number): Promise<boolean> {
+    return this.reader ? this.reader.waitForDataAsync(timeoutMs) : Promise.resolve(false);
   }
 }
