@@ -13,6 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { simCommand } from './sim-command.js';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerConsumeCommand } from './consume-command.js';
+import { registerPartitionCommand } from './partition-command.js';
+import { registerProduceCommand } from './produce-command.js';
+import { registerSpuCommand } from './spu-command.js';
+import { registerTopicCommand } from './topic-command.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -61,6 +66,11 @@ export function buildCli(out: (line: string) => void = (l) => console.log(l)): C
     });
 
   registerClusterCommands(program, out);
+  registerTopicCommand(program);
+  registerProduceCommand(program);
+  registerConsumeCommand(program);
+  registerPartitionCommand(program);
+  registerSpuCommand(program);
   return program;
 }
 
