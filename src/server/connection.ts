@@ -19,7 +19,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { FrameSplitter } from '../protocol/framing.js';
 import { ApiKey, RivuletApiKey, type AnyApiKey } from '../protocol/registry.js';
 import type { ConnectionState, RequestContext, ServerContext } from './context.js';
-import { ROUTES, apiVersionsTable } from './dispatch.js';
+import { apiVersionsTable, routeOf } from './dispatch.js';
 import { CloseAfter } from './handlers/session.js';
 
 /** Handlers build bodies from the schema's field names; the codec checks them as it writes. */
@@ -105,7 +105,7 @@ export class Connection {
       return;
     }
     const { header, body } = decoded;
-    const route = ROUTES.get(header.apiKey);
+    const route = routeOf(header.apiKey, this.server.options.rivuletKeys);
     if (!route || header.apiVersion < route.minVersion || header.apiVersion > route.maxVersion) {
       if (header.apiKey === ApiKey.ApiVersions) {
         this.push({ bytes: apiVersionsUnsupportedResponse(header.correlationId), close: false });
@@ -121,7 +121,7 @@ export class Connection {
     }
     this.server.stats.requests++;
     if (header.apiKey === ApiKey.ApiVersions) {
-      const table = apiVersionsTable();
+      const table = apiVersionsTable(this.server.options.rivuletKeys);
       this.push({ bytes: encodeResponse(ApiKey.ApiVersions, header.apiVersion, header.correlationId, { errorCode: 0, apiKeys: table, throttleTimeMs: 0 }), close: false });
       return;
     }

@@ -19,6 +19,8 @@ export interface ServerOptions {
   autoCreateTopics: boolean;
   /** SASL/PLAIN password for user `rivulet`; undefined = no auth. */
   token: string | undefined;
+  /** Serve rivulet's private keys (default). false: only Apache Kafka's keys, like a plain Kafka broker. */
+  rivuletKeys: boolean;
 }
 
 export interface ServerContext {

@@ -57,6 +57,16 @@ export const ROUTES: ReadonlyMap<number, Route> = new Map([
   route(RivuletApiKey.ClusterShutdown, clusterShutdown),
 ]);
 
-export function apiVersionsTable(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-  return [...ROUTES].map(([apiKey, r]) => ({ apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion }));
+/** rivulet's private keys sit above every Apache Kafka key. */
+export const isRivuletKey = (apiKey: number): boolean => apiKey >= RivuletApiKey.PartitionList;
+
+/** The route for a key, or undefined when this listener does not serve it. */
+export function routeOf(apiKey: number, rivuletKeys: boolean): Route | undefined {
+  return !rivuletKeys && isRivuletKey(apiKey) ? undefined : ROUTES.get(apiKey);
+}
+
+export function apiVersionsTable(rivuletKeys = true): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return [...ROUTES]
+    .filter(([apiKey]) => rivuletKeys || !isRivuletKey(apiKey))
+    .map(([apiKey, r]) => ({ apiKey, minVersion: r.minVersion, maxVersion: r.maxVersion }));
 }

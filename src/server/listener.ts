@@ -27,6 +27,11 @@ export interface ListenOptions {
   /** Create unknown topics asked for in Metadata when the client allows it (Kafka's auto.create.topics.enable). Default false. */
   autoCreateTopics?: boolean;
   limits?: Partial<ServerLimits>;
+  /**
+   * Serve rivulet's private API keys (default true). false makes the listener look like a plain
+   * Kafka broker (tests of clients' Kafka-only paths).
+   */
+  rivuletKeys?: boolean;
   logger?: Logger;
   /** Called after a client's ClusterShutdown was answered and the cluster shut down. */
   onShutdown?: () => void;
@@ -63,7 +68,7 @@ export async function startListener(backend: ServerBackend, opts: ListenOptions 
   const view = new MetadataView(backend, limits.metadataMaxAgeMs);
   const ctx: ServerContext = {
     backend, view, limits, log,
-    options: { token: opts.token, autoCreateTopics: opts.autoCreateTopics ?? false },
+    options: { token: opts.token, autoCreateTopics: opts.autoCreateTopics ?? false, rivuletKeys: opts.rivuletKeys ?? true },
     brokers: () => brokers,
     stats: { connections: 0, requests: 0, refusedConnections: 0, badFrames: 0 },
   };
