@@ -7,6 +7,7 @@
 import type { ActorId, Message, BehaviorRegistry } from '../runtime/actor.js';
 import type { ClientRequest, ClusterPlan, HostTransport, TailReader } from '../runtime/transport.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
+import type { Produce } from '../../actors/messages.js';
 import { clientActorId } from '../runtime/actor-ids.js';
 import { Subscribers } from '../runtime/subscribers.js';
 import { SimHost, type SimOptions } from './sim-host.js';
@@ -81,7 +82,8 @@ export class SimTransport implements HostTransport {
     await this.yieldTurn();
     const reqId = this.nextReqId();
     if (acks !== 0) this.waiting.add(reqId);
-    this.sim.inject(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
+    const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch };
+    this.sim.inject(this.clientId, to, msg);
     if (acks === 0) return undefined;
     return this.await(reqId, timeoutMs, `Produce to ${to}`);
   }

@@ -19,6 +19,7 @@ import { ActorCore } from '../runtime/actor-core.js';
 import { RestartTracker } from '../runtime/supervisor.js';
 import { LinkCuts } from '../runtime/link-cuts.js';
 import { SC_ID, isClientId, spuActorId } from '../runtime/actor-ids.js';
+import type { SpuLost } from '../../actors/messages.js';
 import type { ClusterPlan, HostFaults, WorkerStats } from '../runtime/transport.js';
 import { CoreDriver } from './core-driver.js';
 import type { Envelope } from './envelope.js';
@@ -241,7 +242,8 @@ export class ThreadHost implements HostFaults {
     }));
     this.tailRings.forgetSpu(spuId);
     this.events.spuLost(spuId);
-    this.core.deliver(SC_ID, { type: 'SpuLost', spuId } as Message);
+    const lost: SpuLost = { type: 'SpuLost', spuId };
+    this.core.deliver(SC_ID, lost);
     this.downSpus.add(spuId);
     if (!restart) return;
     const decision = this.restarts.onCrash(spuActorId(spuId), Date.now());

@@ -22,6 +22,7 @@ import type { ProduceLane } from './produce-lane.js';
 import { RingTailReader } from './tail-reader.js';
 import { ThreadHost, type ThreadHostOptions } from './thread-host.js';
 import { MAIN_CLIENT_ID } from './envelope.js';
+import type { Produce } from '../../actors/messages.js';
 
 interface Pending {
   resolve(m: Message | undefined): void;
@@ -144,7 +145,8 @@ export class ThreadTransport implements HostTransport {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
         const reqId = this.nextReqId();
         const ack = track(reqId);
-        this.host.route(this.clientId, to, { type: 'Produce', reqId, replyTo: this.clientId, acks, batch } as Message);
+        const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch };
+        this.host.route(this.clientId, to, msg);
         return ack;
       }
       // Reserve, fill, publish and start tracking in one synchronous step, so the ack can never
