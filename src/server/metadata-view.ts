@@ -17,6 +17,9 @@ export interface ClusterView {
   byTopic: Map<string, PartitionInfo[]>;
 }
 
+/** Misses within this long of a miss-driven reload share it. */
+const MISS_RELOAD_MS = 100;
+
 export class MetadataView {
   private view: ClusterView | undefined;
   private loading: Promise<ClusterView> | undefined;
@@ -50,16 +53,32 @@ export class MetadataView {
   async partition(topic: string, partition: number): Promise<PartitionInfo | undefined> {
     const hit = (await this.get()).byTopic.get(topic)?.[partition];
     if (hit) return hit;
-    this.invalidate();
-    return (await this.get()).byTopic.get(topic)?.[partition];
+    return (await this.reloadForMiss()).byTopic.get(topic)?.[partition];
   }
 
   /** The topic whose id (KIP-516) is `id`; on a miss the view is reloaded once. */
   async topicNameOf(id: string): Promise<string | undefined> {
     const hit = topicNameIn(id, (await this.get()).byTopic.keys());
     if (hit !== undefined) return hit;
-    this.invalidate();
-    return topicNameIn(id, (await this.get()).byTopic.keys());
+    return topicNameIn(id, (await this.reloadForMiss()).byTopic.keys());
+  }
+
+  private missReload: Promise<ClusterView> | undefined;
+  private missReloadAtMs = -Infinity;
+
+  /**
+   * The reload a miss waits for: at most one per MISS_RELOAD_MS, shared by every miss meanwhile,
+   * so requests for unknown topics (a client's typo, or a flood) cannot turn into one full SC
+   * reload each.
+   */
+  private reloadForMiss(): Promise<ClusterView> {
+    const now = Date.now();
+    if (!this.missReload || now - this.missReloadAtMs > MISS_RELOAD_MS) {
+      this.missReloadAtMs = now;
+      this.invalidate();
+      this.missReload = this.get();
+    }
+    return this.missReload;
   }
 
   private async load(generation: number): Promise<ClusterView> {

@@ -12,7 +12,7 @@
 import type { FetchReply, Isolation } from '../../../actors/messages.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
-import { servingLeader } from './metadata.js';
+import { servingLeader, topicNameOf } from './metadata.js';
 
 interface FetchPartition { partition: number; fetchOffset: bigint; partitionMaxBytes: number }
 interface FetchRequest {
@@ -20,10 +20,10 @@ interface FetchRequest {
   minBytes: number;
   maxBytes: number;
   isolationLevel: number;
-  topics: { topic: string; partitions: FetchPartition[] }[];
+  topics: { topic: string; topicId: string; partitions: FetchPartition[] }[];
 }
 
-interface Slot { topic: string; p: FetchPartition; reply?: FetchReply; errorCode: number; errorMessage: string | null }
+interface Slot { topic: string; topicId: string; p: FetchPartition; reply?: FetchReply; errorCode: number; errorMessage: string | null }
 
 const EMPTY = new Uint8Array(0);
 const bytesOf = (r: FetchReply | undefined): number => (r ? r.batches.reduce((n, b) => n + b.byteLength, 0) : 0);
@@ -49,11 +49,18 @@ function concat(batches: Uint8Array[], budget: number): Uint8Array {
 export async function fetch(rc: RequestContext, body: FetchRequest) {
   const { server, nodeId } = rc;
   const isolation: Isolation = rc.apiVersion >= 4 && body.isolationLevel === 0 ? 'read_uncommitted' : 'read_committed';
-  const view = await server.view.get();
-  const slots: Slot[] = body.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, p, errorCode: Wire.NONE, errorMessage: null })));
+  // v13+ names topics by id (Metadata v10+ hands them out): resolve each to its name.
+  const byId = rc.apiVersion >= 13;
+  const names = await Promise.all(body.topics.map((t) => (byId ? topicNameOf(server.view, t.topicId) : t.topic)));
+  const slots: Slot[] = body.topics.flatMap((t, i) => t.partitions.map((p) => ({
+    topic: names[i] ?? '', topicId: t.topicId, p,
+    errorCode: names[i] === undefined ? Wire.UNKNOWN_TOPIC_ID : Wire.NONE,
+    errorMessage: names[i] === undefined ? `unknown topic id ${t.topicId}` : null,
+  })));
 
   const ask = async (s: Slot, waitMs: number): Promise<void> => {
-    const info = view.byTopic.get(s.topic)?.[s.p.partition];
+    if (s.errorCode === Wire.UNKNOWN_TOPIC_ID) return;
+    const info = await server.view.partition(s.topic, s.p.partition);
     if (!info) return void Object.assign(s, { errorCode: Wire.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic-partition ${s.topic}/${s.p.partition}` });
     if (servingLeader(info) !== nodeId) return void Object.assign(s, { errorCode: Wire.NOT_LEADER_OR_FOLLOWER, errorMessage: `SPU ${nodeId} is not the leader of ${s.topic}/${s.p.partition}` });
     const offset = Number(s.p.fetchOffset);
@@ -107,14 +114,15 @@ export async function fetch(rc: RequestContext, body: FetchRequest) {
       preferredReadReplica: -1,
       records,
     };
-    let list = byTopic.get(s.topic);
-    if (!list) byTopic.set(s.topic, (list = []));
+    const key = byId ? s.topicId : s.topic;
+    let list = byTopic.get(key);
+    if (!list) byTopic.set(key, (list = []));
     list.push(entry);
   }
   return {
     throttleTimeMs: 0,
     errorCode: Wire.NONE,
     sessionId: 0,
-    responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    responses: [...byTopic].map(([key, partitions]) => (byId ? { topicId: key, partitions } : { topic: key, partitions })),
   };
 }

@@ -1,13 +1,15 @@
 /**
  * Produce: each partition's RecordBatch v2 bytes go to this SPU's replica of the partition as
- * they are — no decode, no re-encode (the leader stamps offsets and epoch in place and checks the
- * CRC). A partition this SPU does not lead is NOT_LEADER_OR_FOLLOWER at once, as Kafka clients
- * expect; they refresh metadata and retry at the leader.
+ * they are — checked (records decoded once, see splitBatches), never re-encoded (the leader
+ * stamps offsets and epoch in place and checks the CRC). A partition this SPU does not lead is
+ * NOT_LEADER_OR_FOLLOWER at once, as Kafka clients expect; they refresh metadata and retry at
+ * the leader.
  *
  * Invariants: partitions of one request are appended concurrently but each partition's batches in
  * order; a bad batch is rejected for its partition only; acks=0 writes no response at all.
  */
-import { validateBatch } from '../../storage/batch-header.js';
+import { BatchLayout, validateBatch } from '../../storage/batch-header.js';
+import { decodeBatch } from '../../storage/record-batch.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
 import { servingLeader } from './metadata.js';
@@ -21,12 +23,32 @@ interface ProduceRequest {
 
 const ACKS: Record<number, 0 | 1 | 'all'> = { 0: 0, 1: 1, [-1]: 'all' };
 
-/** Split a records blob into whole batches (framing checked; the leader checks CRCs). */
+/** A batch Kafka's broker would refuse with this error code. */
+class RefusedBatch extends Error {
+  constructor(readonly errorCode: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Split a records blob into whole batches, each checked as Kafka's broker checks a produced
+ * batch (the leader checks CRCs): framing; uncompressed; every record decodes; recordCount > 0
+ * and lastOffsetDelta = recordCount - 1; not a control or transactional batch. A CRC-valid batch
+ * with garbage inside would otherwise be stored, and no consumer could read past it.
+ */
 function splitBatches(records: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let at = 0; at < records.byteLength; ) {
     const total = validateBatch(records.subarray(at), undefined, false);
-    out.push(records.subarray(at, at + total));
+    const b = records.subarray(at, at + total);
+    const attributes = (b[BatchLayout.attributes]! << 8) | b[BatchLayout.attributes + 1]!;
+    if ((attributes & 0x07) !== 0) throw new RefusedBatch(Wire.UNSUPPORTED_COMPRESSION_TYPE, `compression codec ${attributes & 0x07}: rivulet stores uncompressed batches (produce with compression none)`);
+    if ((attributes & 0x30) !== 0) throw new RefusedBatch(Wire.INVALID_RECORD, 'control and transactional batches cannot be produced');
+    const d = decodeBatch(b, { verifyCrc: false });
+    if (d.records.length === 0 || d.lastOffsetDelta !== d.records.length - 1) {
+      throw new RefusedBatch(Wire.INVALID_RECORD, `batch of ${d.records.length} records with lastOffsetDelta ${d.lastOffsetDelta}`);
+    }
+    out.push(b);
     at += total;
   }
   return out;
@@ -52,7 +74,7 @@ export async function produce(rc: RequestContext, body: ProduceRequest) {
           try {
             batches = pd.records ? splitBatches(pd.records) : [];
           } catch (err) {
-            return fail(Wire.CORRUPT_MESSAGE, wireError(err).errorMessage ?? 'corrupt record batch');
+            return fail(err instanceof RefusedBatch ? err.errorCode : Wire.CORRUPT_MESSAGE, wireError(err).errorMessage ?? 'corrupt record batch');
           }
           if (batches.length === 0) return fail(Wire.CORRUPT_MESSAGE, 'no record batch in the request');
           try {

@@ -19,6 +19,9 @@ export class CloseAfter {
 }
 
 export async function saslHandshake(rc: RequestContext, body: { mechanism: string }) {
+  // v0 means raw SASL tokens without Kafka framing follow, which this listener does not read.
+  // (It is advertised anyway: librdkafka enables PLAIN only if SaslHandshake v0 is, then uses v1.)
+  if (rc.apiVersion < 1) throw new CloseAfter({ errorCode: Wire.UNSUPPORTED_VERSION, mechanisms: MECHANISMS });
   if (body.mechanism !== 'PLAIN') throw new CloseAfter({ errorCode: Wire.UNSUPPORTED_SASL_MECHANISM, mechanisms: MECHANISMS });
   rc.conn.saslMechanism = 'PLAIN';
   return { errorCode: Wire.NONE, mechanisms: MECHANISMS };

@@ -53,7 +53,7 @@ export async function createTopics(rc: RequestContext, body: CreateTopicsRequest
     }
     topics.push(result);
   }
-  server.view.invalidate();
+  if (!body.validateOnly && topics.some((t) => t.errorCode === Wire.NONE)) server.view.invalidate(); // only when something changed
   return { throttleTimeMs: 0, topics };
 }
 
@@ -73,7 +73,7 @@ export async function deleteTopics(rc: RequestContext, body: DeleteTopicsRequest
     }
     responses.push(r);
   }
-  server.view.invalidate();
+  if (responses.some((r) => r.errorCode === Wire.NONE)) server.view.invalidate(); // only when something changed
   return { throttleTimeMs: 0, responses };
 }
 
