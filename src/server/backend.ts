@@ -10,6 +10,7 @@ import type { AdminOp, FetchReply, Isolation, PartitionStatusEvent } from '../..
 import { replicaActorId } from '../runtime/actor-ids.js';
 import { RivuletError, ErrorCode, fromPlainError, type PlainError } from '../runtime/errors.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { GroupClient, type GroupReplyOf, type GroupRequestBody } from '../cluster/groups.js';
 
 export type FaultOp = 'crashSpu' | 'restartSpu' | 'killWorker' | 'disconnectSpu' | 'reconnectSpu' | 'fillStorage' | 'freeStorage';
 export const FAULT_OPS: readonly FaultOp[] = ['crashSpu', 'restartSpu', 'killWorker', 'disconnectSpu', 'reconnectSpu', 'fillStorage', 'freeStorage'];
@@ -29,12 +30,15 @@ export interface ServerBackend {
   onStatus(handler: (e: PartitionStatusEvent) => void): () => void;
   fault(op: FaultOp, spuId: number): Promise<void>;
   shutdown(): Promise<void>;
+  /** One request to the group coordinator (joins and syncs may be parked: give a timeout that covers it). */
+  group<B extends GroupRequestBody>(body: B, timeoutMs: number): Promise<GroupReplyOf[B['type']]>;
 }
 
 interface AckLike { type: string; baseOffset: number; lastOffset: number; error?: PlainError }
 
 export function backendOf(cluster: Cluster): ServerBackend {
   const t = cluster.transport;
+  const groups = new GroupClient(t, 30_000);
   return {
     admin: <T>(op: AdminOp) => cluster.admin.call<T>(op),
     async produce(topic, partition, spuId, batch, acks, timeoutMs) {
@@ -63,6 +67,7 @@ export function backendOf(cluster: Cluster): ServerBackend {
       await cluster.faults[op](spuId);
     },
     shutdown: () => cluster.shutdown(),
+    group: (body, timeoutMs) => groups.call(body, timeoutMs),
   };
 }
 

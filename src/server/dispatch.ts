@@ -1,7 +1,8 @@
 /**
  * The listener's API table: for each API key the handler and the versions this listener serves
  * (the codec's range, narrowed where a handler needs it). ApiVersions advertises exactly this
- * table. Consumer-group keys (FindCoordinator, JoinGroup, …) plug in here with their handlers.
+ * table. Consumer-group keys (FindCoordinator, JoinGroup, …) go to the group coordinator
+ * (handlers/groups.ts, handlers/groups-offsets.ts).
  *
  * Invariant: a key absent from the table is never answered (the connection closes, as Kafka does
  * for an unknown key); a served key's handler returns the response body, or null for none
@@ -10,6 +11,8 @@
 import { ApiKey, RivuletApiKey, apiInfo } from '../protocol/registry.js';
 import type { RequestContext } from './context.js';
 import { fetch } from './handlers/fetch.js';
+import { findCoordinator, heartbeat, joinGroup, leaveGroup, syncGroup } from './handlers/groups.js';
+import { describeGroups, listGroups, offsetCommit, offsetFetch } from './handlers/groups-offsets.js';
 import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { produce } from './handlers/produce.js';
@@ -50,6 +53,15 @@ export const ROUTES: ReadonlyMap<number, Route> = new Map([
   route(ApiKey.CreatePartitions, createPartitions),
   route(ApiKey.DescribeConfigs, describeConfigs),
   route(ApiKey.InitProducerId, initProducerId),
+  route(ApiKey.FindCoordinator, findCoordinator),
+  route(ApiKey.JoinGroup, joinGroup),
+  route(ApiKey.SyncGroup, syncGroup),
+  route(ApiKey.Heartbeat, heartbeat),
+  route(ApiKey.LeaveGroup, leaveGroup),
+  route(ApiKey.OffsetCommit, offsetCommit),
+  route(ApiKey.OffsetFetch, offsetFetch),
+  route(ApiKey.ListGroups, listGroups),
+  route(ApiKey.DescribeGroups, describeGroups),
   route(RivuletApiKey.Admin, adminOp),
   route(RivuletApiKey.PartitionList, partitionList),
   route(RivuletApiKey.SpuList, spuList),
