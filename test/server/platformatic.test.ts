@@ -9,8 +9,8 @@
  * - Consumer without a consumer group: listOffsets (latest, earliest) agrees with
  *   listPartitions, and the low-level fetch() (Fetch v17, topic ids) reads every record back
  *   with identical bytes, in small steps from any offset.
- * Consumer.consume() streams join a consumer group (FindCoordinator, JoinGroup, SyncGroup, …),
- * which the listener does not serve yet: that is a todo for the consumer-groups work.
+ * Consumer.consume() streams join a consumer group (FindCoordinator, JoinGroup, SyncGroup, …):
+ * groups-clients.test.ts covers them with the consumer-groups work.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Admin, Consumer, Producer, ProduceAcks, type MessageToProduce } from '@platformatic/kafka';
@@ -185,6 +185,4 @@ describe('@platformatic/kafka against the listener', () => {
       await consumer.close();
     }
   });
-
-  it.todo('Consumer.consume() streams: needs consumer groups (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit), not served yet');
 });
