@@ -7,34 +7,16 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import net from 'node:net';
-import { spawn } from 'node:child_process';
 import { Kafka, type SASLOptions } from 'kafkajs';
 import { Offset } from '../../src/index.js';
 import { encodeRequest, decodeResponse } from '../../src/protocol/api.js';
 import { ApiKey } from '../../src/protocol/registry.js';
-import { serve, kafkajsQuiet, type Served } from './helpers.js';
+import { serve, kcat, kafkajsQuiet, type Served } from './helpers.js';
 
 const TOKEN = 'secret-token';
 const TOPIC = 'guarded';
 const dec = new TextDecoder();
 
-/** Runs kcat without blocking this process's event loop (the listener lives in it). */
-function kcat(args: string[], input?: string): Promise<{ out: string; err: string; status: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ out, err, status });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
 
 const kcatSasl = (password: string) => [
   '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN',

@@ -4,29 +4,11 @@
  * byte for byte, in assign mode (explicit partitions; groups come with the consumer-groups work).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { Offset } from '../../src/index.js';
-import { serve, type Served } from './helpers.js';
+import { serve, kcat, type Served } from './helpers.js';
 
 const dec = new TextDecoder();
 
-/** Runs kcat without blocking this process's event loop (the listener lives in it). */
-function kcat(args: string[], input?: string): Promise<{ out: string; err: string; status: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ out, err, status });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
 
 describe('kcat against the listener', () => {
   let s: Served;
