@@ -14,7 +14,7 @@ import { FAULT_OPS, type FaultOp } from '../backend.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
 
-const ADMIN_OPS: ReadonlySet<string> = new Set(['createTopic', 'deleteTopic', 'listTopics', 'listPartitions', 'listSpus']);
+const ADMIN_OPS: ReadonlySet<string> = new Set(['createTopic', 'deleteTopic', 'listTopics', 'listPartitions', 'listSpus', 'initProducerId']);
 
 export interface RivuletReply {
   errorCode: number;
@@ -47,6 +47,7 @@ export function adminOp(rc: RequestContext, body: { payload: Uint8Array }): Prom
   return run(async () => {
     const op = parse(body.payload);
     if (typeof op.op !== 'string' || !ADMIN_OPS.has(op.op)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `unknown admin op ${JSON.stringify(op.op)}`);
+    if (op.op === 'listSpus') return spusWithAddresses(rc);
     const result = await rc.server.backend.admin(op as AdminOp);
     if (op.op === 'createTopic' || op.op === 'deleteTopic') rc.server.view.invalidate();
     return result;
@@ -57,15 +58,18 @@ export function partitionList(rc: RequestContext): Promise<RivuletReply> {
   return run(() => rc.server.backend.admin({ op: 'listPartitions' }), rc);
 }
 
+/** The SC's SPU list with each SPU's listener address (host:port) as clients reach it. */
+async function spusWithAddresses(rc: RequestContext): Promise<SpuInfo[]> {
+  const spus = await rc.server.backend.admin<SpuInfo[]>({ op: 'listSpus' });
+  const brokers = rc.server.brokers();
+  return spus.map((s) => {
+    const b = brokers.find((x) => x.nodeId === s.id);
+    return { ...s, address: b ? `${b.host}:${b.port}` : s.address };
+  });
+}
+
 export function spuList(rc: RequestContext): Promise<RivuletReply> {
-  return run(async () => {
-    const spus = await rc.server.backend.admin<SpuInfo[]>({ op: 'listSpus' });
-    const brokers = rc.server.brokers();
-    return spus.map((s) => {
-      const b = brokers.find((x) => x.nodeId === s.id);
-      return { ...s, address: b ? `${b.host}:${b.port}` : s.address };
-    });
-  }, rc);
+  return run(() => spusWithAddresses(rc), rc);
 }
 
 export function fault(rc: RequestContext, body: { payload: Uint8Array }): Promise<RivuletReply> {
