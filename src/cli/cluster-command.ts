@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import bytes from 'bytes';
 import { createCluster, deleteCluster, resumeCluster, shutdownCluster, upgradeCluster } from './cluster-actions.js';
 import { clusterStatus } from './cluster-status.js';
-import { usageError } from './cluster-ui.js';
+import { guarded, usageError } from './cluster-ui.js';
 
 const HOME_HELP = 'cluster home directory (default: $RIVULET_HOME, else ~/.rivulet)';
 export const DEFAULT_PORT = 9092;
@@ -44,7 +44,7 @@ export function registerClusterCommands(program: Command, out: (line: string) =>
     .option('--port <P>', `first listener port (SPU i gets P + i - 1); 0 = free ports`, intIn(0, 65535), DEFAULT_PORT)
     .option('--storage-bytes <B>', 'storage capacity per SPU, e.g. 10GB (default: unlimited)', parseSize)
     .option('--home <dir>', HOME_HELP)
-    .action((opts: { spus: number; port: number; storageBytes?: number; home?: string }) => createCluster(opts, out));
+    .action(guarded((opts: { spus: number; port: number; storageBytes?: number; home?: string }) => createCluster(opts, out)));
 
   const resume = cluster
     .command('resume')
@@ -53,41 +53,41 @@ export function registerClusterCommands(program: Command, out: (line: string) =>
     .addOption(new Option('--spus <N>').hideHelp())
     .addOption(new Option('--port <P>').hideHelp())
     .addOption(new Option('--storage-bytes <B>').hideHelp())
-    .action((opts: { home?: string; spus?: string; port?: string; storageBytes?: string }) => {
+    .action(guarded(async (opts: { home?: string; spus?: string; port?: string; storageBytes?: string }) => {
       const flags = (['spus', 'port', 'storageBytes'] as const).filter((k) => opts[k] !== undefined).map((k) => `--${k === 'storageBytes' ? 'storage-bytes' : k}`);
       if (flags.length > 0) {
         usageError(resume, `\`cluster resume\` takes no config flags (${flags.join(', ')}): it starts the cluster with the config saved by \`cluster create\`; for another config, \`cluster delete\` and \`cluster create\` again`);
       }
       return resumeCluster(opts, out);
-    });
+    }));
 
   cluster
     .command('shutdown')
     .description('stop the cluster gracefully (flush, checkpoint), keeping its data and config')
     .option('--home <dir>', HOME_HELP)
-    .action((opts: { home?: string }) => shutdownCluster(opts, out));
+    .action(guarded((opts: { home?: string }) => shutdownCluster(opts, out)));
 
   cluster
     .command('upgrade')
     .description("record this rivulet's version on a shut-down cluster (migrating its on-disk format if needed, with a backup)")
     .option('--force', 'skip the confirmation (needed without a terminal, and for a downgrade)')
     .option('--home <dir>', HOME_HELP)
-    .action((opts: { force?: boolean; home?: string }) => upgradeCluster(opts, out));
+    .action(guarded((opts: { force?: boolean; home?: string }) => upgradeCluster(opts, out)));
 
   cluster
     .command('delete')
     .description('stop the cluster if it runs and remove its home with all data')
     .option('--force', 'skip the confirmation (needed without a terminal)')
     .option('--home <dir>', HOME_HELP)
-    .action((opts: { force?: boolean; home?: string }) => deleteCluster(opts, out));
+    .action(guarded((opts: { force?: boolean; home?: string }) => deleteCluster(opts, out)));
 
   const status = cluster
     .command('status')
     .description('running or stopped, version, SPUs with their status')
     .option('-O, --output <format>', "'text' (default) or 'json'", 'text')
     .option('--home <dir>', HOME_HELP)
-    .action((opts: { output: string; home?: string }) => {
+    .action(guarded(async (opts: { output: string; home?: string }) => {
       if (opts.output !== 'text' && opts.output !== 'json') usageError(status, `unknown output format '${opts.output}' (text or json)`);
       return clusterStatus(opts, out);
-    });
+    }));
 }

@@ -5,7 +5,7 @@
  */
 import readline from 'node:readline/promises';
 import ora, { type Ora } from 'ora';
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 
 export interface Progress {
   update(text: string): void;
@@ -14,7 +14,9 @@ export interface Progress {
 }
 
 export function progress(first: string, out: (line: string) => void): Progress {
-  if (process.stderr.isTTY) {
+  // A terminal of unknown width (columns 0, e.g. a pty without a size) gets plain lines: a spinner
+  // cannot count the lines it must clear there.
+  if (process.stderr.isTTY && (process.stderr.columns ?? 0) > 0) {
     const spinner: Ora = ora({ text: first, stream: process.stderr, discardStdin: false }).start();
     return {
       update: (text) => void (spinner.text = text),
@@ -52,6 +54,23 @@ export async function confirm(question: string): Promise<boolean> {
 export function usageError(cmd: Command, message: string): never {
   cmd.error(`error: ${message}`, { exitCode: 2, code: 'rivulet.usage' });
   throw new Error(message); // not reached: cmd.error throws
+}
+
+/**
+ * Wrap an action: a failure becomes one line on stderr, `error: …` (the format of every rivulet
+ * command), exit 1; commander's own exits (usage errors, exit 2) pass through.
+ */
+export function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      if (err instanceof CommanderError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`error: ${msg.split('\n')[0]!.replace(/^error:\s*/i, '')}\n`);
+      process.exitCode = 1;
+    }
+  };
 }
 
 /** "1, 2, 3" / "none" */
