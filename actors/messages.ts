@@ -129,7 +129,11 @@ export type AdminOp =
   /** fresh (default true): ask running replicas first; false: the SC's last reports (leaders, resolutions). */
   | { op: 'listPartitions'; fresh?: boolean }
   | { op: 'listSpus' }
-  | { op: 'subscribe' };
+  | { op: 'subscribe' }
+  /** A fresh idempotent-producer id (unique across SC restarts) at epoch 0: `ProducerIdGrant`. */
+  | { op: 'initProducerId' };
+/** What `initProducerId` answers. */
+export interface ProducerIdGrant { producerId: number; producerEpoch: number }
 export type AdminRequest = { type: 'AdminRequest'; reqId: number; replyTo: string } & AdminOp;
 export interface AdminReply { type: 'AdminReply'; reqId: number; result?: unknown; error?: PlainError }
 export interface StatusEvent { type: 'StatusEvent'; event: PartitionStatusEvent }

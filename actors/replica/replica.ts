@@ -9,6 +9,8 @@
  *
  * Invariants:
  * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER.
+ * - An idempotent producer's retried batch is answered with its original offsets, never stored
+ *   twice; its producer state is rebuilt from the log on becoming leader (producer-state.ts).
  * - HW never goes backwards while leader; acks=all is answered only once HW > the batch's last offset.
  * - A failed append (OUT_OF_SPACE, CORRUPT_BATCH, RECORD_TOO_LARGE) stores nothing and is
  *   answered with a typed error; anything else is a bug and crashes the actor.
@@ -25,6 +27,7 @@ import { messageGuard, reply, scheduleReplica, toClient, toReplica, toSpuActor, 
 import { CLIENT_LIMITS, ClientRequests } from './client-requests.js';
 import { Follower } from './follower.js';
 import { LeaderState } from './leader-state.js';
+import { ProducerWindows } from './producer-state.js';
 import { FollowerFetches } from './replication.js';
 
 export interface ReplicaArgs {
@@ -64,6 +67,7 @@ class Replica {
   private readonly clients: ClientRequests;
   private readonly followerFetches = new FollowerFetches();
   private readonly follower: Follower;
+  private readonly producers: ProducerWindows;
   private readonly replicaLagMs: number;
 
   constructor(private readonly a: ReplicaArgs) {
@@ -72,6 +76,7 @@ class Replica {
     this.replicas = a.replicas;
     this.clients = new ClientRequests(a.topic, a.partition);
     this.follower = new Follower(a.topic, a.partition, a.spuId);
+    this.producers = new ProducerWindows(`${a.topic}/${a.partition}`);
     this.replicaLagMs = a.config.replicaLagMs ?? REPLICA_DEFAULTS.replicaLagMs;
   }
 
@@ -168,6 +173,7 @@ class Replica {
 
   private becomeLeader(ctx: Context): void {
     this.follower.reset();
+    this.producers.rebuild(this.log);
     this.leaderState = new LeaderState(this.a.spuId, this.replicas, this.log.hw, ctx.now(), this.replicaLagMs);
     this.leaderState.tick(this.log.leo, ctx.now()); // alone in sync at first: HW = LEO
     this.advanceHw(ctx);
@@ -175,6 +181,7 @@ class Replica {
 
   private becomeFollower(ctx: Context): void {
     this.leaderState = null;
+    this.producers.clear();
     this.clients.failAcks(ctx, this.notLeader());
     this.clients.failFetches(ctx, this.notLeader());
     this.followerFetches.clear();
@@ -188,22 +195,30 @@ class Replica {
     };
     if (!this.isLeader() || !this.leaderState) return answer({ baseOffset: -1, lastOffset: -1, error: this.notLeader() });
     const log = this.log;
-    const segmentsBefore = log.segmentCount;
+    // Idempotent producers (producer-state.ts): a retried batch gets its first offsets again.
+    const verdict = this.producers.check(p.batch);
+    if (verdict.kind === 'refuse') return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(verdict.error) });
     let res: { baseOffset: number; lastOffset: number };
-    try {
-      res = log.append(p.batch, { leaderEpoch: this.epoch });
-    } catch (err) {
-      if (!(err instanceof RivuletError)) throw err;
-      if (err.code === ErrorCode.OUT_OF_SPACE && !this.outOfSpace) {
-        this.outOfSpace = true;
-        ctx.log.warn({ topic: this.a.topic, partition: this.a.partition }, 'out of space');
-        this.statusChanged(ctx);
+    if (verdict.kind === 'duplicate') {
+      res = { baseOffset: verdict.baseOffset, lastOffset: verdict.lastOffset };
+    } else {
+      const segmentsBefore = log.segmentCount;
+      try {
+        res = log.append(p.batch, { leaderEpoch: this.epoch });
+      } catch (err) {
+        if (!(err instanceof RivuletError)) throw err;
+        if (err.code === ErrorCode.OUT_OF_SPACE && !this.outOfSpace) {
+          this.outOfSpace = true;
+          ctx.log.warn({ topic: this.a.topic, partition: this.a.partition }, 'out of space');
+          this.statusChanged(ctx);
+        }
+        return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
       }
-      return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
+      this.producers.appended(p.batch, res.baseOffset, res.lastOffset);
+      if (log.segmentCount !== segmentsBefore) log.enforceRetention();
+      // A single replica is alone in sync: HW = LEO at once (this also answers earlier acks=all).
+      if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
     }
-    if (log.segmentCount !== segmentsBefore) log.enforceRetention();
-    // A single replica is alone in sync: HW = LEO at once (this also answers earlier acks=all).
-    if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
     if (p.acks === 1) {
       answer(res);
     } else if (p.acks === 'all') {

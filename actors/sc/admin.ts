@@ -1,6 +1,6 @@
 /**
  * Admin requests to the SC: create/delete/list topics, listPartitions (fresh or from the last
- * reports), listSpus, subscribe to status events.
+ * reports), listSpus, subscribe to status events, producer ids (producer-ids.ts).
  *
  * Invariants:
  * - A request delivered twice (a duplicating network, a client retry) with the same
@@ -22,6 +22,7 @@ import { toClient } from '../send.js';
 import { assign, removeReplica } from './assignments.js';
 import { persist } from './persistence.js';
 import { placeReplicas } from './placement.js';
+import { allocateProducerId } from './producer-ids.js';
 import { applyReport } from './reports.js';
 import { MAX_REMEMBERED_ANSWERS, isSpuOnline, partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
@@ -82,6 +83,8 @@ function execute(ctx: Context, m: ScModel, req: AdminRequest): unknown {
     case 'subscribe':
       m.subscribers.add(req.replyTo);
       return { subscribed: true };
+    case 'initProducerId':
+      return allocateProducerId(ctx, m);
   }
 }
 

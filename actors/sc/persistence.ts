@@ -1,6 +1,6 @@
 /**
  * The SC's persisted metadata (topics, assignments, epochs, resolutions, the sticky out-of-space
- * mark), saved through ctx.storage after every metadata change and restored on start.
+ * mark, the reserved producer-id block), saved through ctx.storage after every metadata change and restored on start.
  *
  * Invariants:
  * - Replica reports are never persisted: after a restart they are rebuilt from the SPUs' reports.
@@ -18,6 +18,7 @@ export function persist(ctx: Context, m: ScModel): void {
   const state: PersistedScState = {
     topics: [...m.topics.values()],
     partitions: [...m.partitions.values()].map(({ reports: _r, ...rest }) => rest),
+    producerIdsUntil: m.producerIds.until,
   };
   ctx.storage.saveState(STATE_NAME, state);
 }
@@ -25,6 +26,8 @@ export function persist(ctx: Context, m: ScModel): void {
 export function restore(ctx: Context, m: ScModel): void {
   const saved = ctx.storage.loadState(STATE_NAME) as PersistedScState | undefined;
   if (!saved) return;
+  // Producer ids resume after the last reserved block: none handed out before is given again.
+  m.producerIds.next = m.producerIds.until = saved.producerIdsUntil ?? 0;
   for (const t of saved.topics) m.topics.set(t.name, t);
   for (const p of saved.partitions) {
     const state: PartitionState = { ...p, reports: {} };

@@ -44,6 +44,8 @@ export interface PartitionState {
 export interface PersistedScState {
   topics: TopicSpec[];
   partitions: Omit<PartitionState, 'reports'>[];
+  /** End (exclusive) of the last reserved block of producer ids (producer-ids.ts); absent: 0. */
+  producerIdsUntil?: number;
 }
 
 export interface ScModel {
@@ -57,6 +59,8 @@ export interface ScModel {
   readonly sync: ReportSync;
   /** Recent admin answers by `replyTo#reqId`, oldest first. */
   readonly answered: Map<string, AdminReply>;
+  /** Producer ids: the next to hand out, and the end of the reserved (persisted) block. */
+  readonly producerIds: { next: number; until: number };
 }
 
 export const MAX_REMEMBERED_ANSWERS = 1024;
@@ -68,7 +72,7 @@ export function newScModel(args: ScArgs): ScModel {
   for (const id of args.spuIds) spus.set(id, { id, online: false, lastSeenMs: 0, everSeen: false });
   return {
     args, spus, topics: new Map(), partitions: new Map(), subscribers: new Set(),
-    sync: new ReportSync(), answered: new Map(),
+    sync: new ReportSync(), answered: new Map(), producerIds: { next: 0, until: 0 },
   };
 }
 

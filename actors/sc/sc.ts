@@ -7,6 +7,7 @@
  *   election.ts     a new leader for partitions whose leader is lost, epoch bump
  *   admin.ts        topics, listings, subscriptions, duplicate requests
  *   persistence.ts  saved metadata and its restore on start
+ *   producer-ids.ts idempotent-producer ids, reserved in persisted blocks
  *
  * Invariants:
  * - Only the configured SPU ids are confirmed; registrations from others are refused and logged.

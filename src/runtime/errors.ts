@@ -36,6 +36,10 @@ export const ErrorCode = {
   PROTOCOL_ERROR: 'PROTOCOL_ERROR',
   /** A network connection failed or closed before the answer came. */
   CONNECTION_ERROR: 'CONNECTION_ERROR',
+  /** An idempotent batch whose sequence does not follow the last one the leader stored (a gap). */
+  OUT_OF_ORDER_SEQUENCE: 'OUT_OF_ORDER_SEQUENCE',
+  /** An idempotent batch from an older producer epoch than the leader has seen (fenced). */
+  INVALID_PRODUCER_EPOCH: 'INVALID_PRODUCER_EPOCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

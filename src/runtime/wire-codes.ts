@@ -25,6 +25,8 @@ const WIRE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.TOPIC_EXISTS]: 36,
   [ErrorCode.INVALID_REPLICATION]: 38,
   [ErrorCode.INVALID_CONFIG]: 40,
+  [ErrorCode.OUT_OF_ORDER_SEQUENCE]: 45,
+  [ErrorCode.INVALID_PRODUCER_EPOCH]: 47,
   [ErrorCode.INVALID_ARGUMENT]: 42,
   [ErrorCode.PROTOCOL_ERROR]: 42,
   [ErrorCode.OUT_OF_SPACE]: 56,

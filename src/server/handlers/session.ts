@@ -1,14 +1,15 @@
 /**
  * Connection-level APIs: ApiVersions (answered before authentication, as the SASL sequence
  * requires), SaslHandshake and SaslAuthenticate (PLAIN: `[authzid] NUL user NUL password`, user
- * `rivulet`, password = the token; compared in constant time), and InitProducerId.
+ * `rivulet`, password = the token; compared in constant time), and InitProducerId (ids from the SC).
  *
  * Invariants: a failed authentication answers SASL_AUTHENTICATION_FAILED and the connection
  * closes after that answer; a connection is authenticated only by a matching PLAIN token.
  */
 import crypto from 'node:crypto';
+import type { ProducerIdGrant } from '../../../actors/messages.js';
 import type { RequestContext } from '../context.js';
-import { Wire } from './errors.js';
+import { Wire, wireError } from './errors.js';
 
 export const SASL_USER = 'rivulet';
 const MECHANISMS = ['PLAIN'];
@@ -48,17 +49,20 @@ export async function saslAuthenticate(rc: RequestContext, body: { authBytes: Ui
   return { errorCode: Wire.NONE, errorMessage: null, authBytes: new Uint8Array(0), sessionLifetimeMs: 0n };
 }
 
-let producerSeq = 0;
-
 /**
- * A fresh producer id per call (epoch 0). Transactions are not offered. Sequence-based dedup at
- * the leader belongs to the idempotent-producer work; ids are unique per listener process.
+ * InitProducerId: the same producer ids as the embedded producer's — granted by the SC, unique
+ * across SC restarts (actors/sc/producer-ids.ts) — at epoch 0, so Kafka clients' idempotent
+ * batches (kafkajs `idempotent: true`, librdkafka `enable.idempotence`) are deduplicated by the
+ * leader like rivulet's own. Transactions are not offered.
  */
-export async function initProducerId(_rc: RequestContext, body: { transactionalId: string | null }) {
+export async function initProducerId(rc: RequestContext, body: { transactionalId: string | null }) {
   if (body.transactionalId !== null) {
     return { throttleTimeMs: 0, errorCode: Wire.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
   }
-  producerSeq++;
-  const producerId = (BigInt(Date.now()) << 12n) | BigInt(producerSeq & 0xfff);
-  return { throttleTimeMs: 0, errorCode: Wire.NONE, producerId, producerEpoch: 0 };
+  try {
+    const g = await rc.server.backend.admin<ProducerIdGrant>({ op: 'initProducerId' });
+    return { throttleTimeMs: 0, errorCode: Wire.NONE, producerId: BigInt(g.producerId), producerEpoch: g.producerEpoch };
+  } catch (err) {
+    return { throttleTimeMs: 0, errorCode: wireError(err, rc.server.log).errorCode, producerId: -1n, producerEpoch: -1 };
+  }
 }
