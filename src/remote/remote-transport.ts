@@ -51,9 +51,9 @@ export class RemoteTransport implements HostTransport {
     this.faults = {
       crashSpu: (id) => fault('crashSpu', id),
       restartSpu: (id) => fault('restartSpu', id),
-      killWorker: (id) => void fault('killWorker', id),
-      setDisconnected: (id, cut) => void fault(cut ? 'disconnectSpu' : 'reconnectSpu', id),
-      storageFault: (id, op) => void fault(op, id),
+      killWorker: (id) => fault('killWorker', id),
+      setDisconnected: (id, cut) => fault(cut ? 'disconnectSpu' : 'reconnectSpu', id),
+      storageFault: (id, op) => fault(op, id),
     };
   }
 

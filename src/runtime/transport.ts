@@ -97,17 +97,22 @@ export interface ClusterPlan {
   spus: { id: ActorId; behavior: string; args: unknown; spuId: number }[];
 }
 
-/** Fault injection the hosts offer (cluster.faults drives it). */
+/**
+ * Fault injection the hosts offer (cluster.faults drives it). Each call completes (returns, or
+ * its promise resolves) only once the fault is in effect on every thread it concerns, so a caller
+ * that awaits it and acts at once sees the fault. Storage faults belong to the SPU's storage (its
+ * disk), not to a thread: they outlive a crash and restart of the SPU until undone.
+ */
 export interface HostFaults {
   /** Kill an SPU (its actors vanish) and leave it down until restartSpu. */
   crashSpu(spuId: number): Promise<void>;
   restartSpu(spuId: number): Promise<void>;
-  /** A crash its supervisor recovers from by itself (restart with backoff). */
-  killWorker(spuId: number): void;
+  /** A crash its supervisor recovers from by itself (restart with backoff); done once it crashed. */
+  killWorker(spuId: number): void | Promise<void>;
   /** Cut an SPU off from the SC, the other SPUs and clients, or heal the cut. */
-  setDisconnected(spuId: number, disconnected: boolean): void;
-  /** Make an SPU's storage look full, or undo it. */
-  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void;
+  setDisconnected(spuId: number, disconnected: boolean): void | Promise<void>;
+  /** Make an SPU's storage look full (until freed, across crashes and restarts), or undo it. */
+  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void | Promise<void>;
 }
 
 /** One worker thread of the thread host and the actors it runs. */

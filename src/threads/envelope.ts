@@ -28,8 +28,10 @@ export type Envelope =
   | { k: 'doorbell' }
   | { k: 'produceError'; reqId: number; error: PlainError }
   | { k: 'escalate'; id: ActorId; error: string }
-  | { k: 'fault'; op: 'fillStorage' | 'freeStorage' | 'crash'; spuId: number }
-  | { k: 'cuts'; spus: number[] }
+  /** Fault injection; with `ack`, the worker answers `faultAck` once it is in effect. */
+  | { k: 'fault'; op: 'fillStorage' | 'freeStorage' | 'crash'; spuId: number; ack?: number }
+  | { k: 'cuts'; spus: number[]; ack?: number }
+  | { k: 'faultAck'; ack: number }
   | { k: 'shutdown' }
   | { k: 'closed' };
 

@@ -3,7 +3,7 @@
  * workers: it starts workers by placement (worker-pool.ts: full mesh of direct MessagePorts),
  * keeps the actor directory (directory.ts), hosts the SC on the main thread in its own ActorCore,
  * relays what has no direct route, keeps every worker's produce lane (produce-lane.ts) and every
- * replica's announced tail ring (tail-reader.ts), injects faults, and supervises workers — a
+ * replica's announced tail ring (tail-reader.ts), injects faults (thread-faults.ts), and supervises workers — a
  * worker that exits is an SPU crash: all of that SPU's workers end, the SC is told at once
  * (SpuLost), and the SPU is started again with backoff (until the restart intensity is exceeded).
  * The ThreadTransport asks it for routes, lanes and rings and posts nothing to workers itself.
@@ -29,6 +29,7 @@ import { TailRings } from './tail-reader.js';
 import type { WorkerSlot } from './worker-slot.js';
 import { WorkerPool } from './worker-pool.js';
 import { Directory } from './directory.js';
+import { ThreadFaults } from './thread-faults.js';
 
 export type Placement = 'spu' | 'replica';
 
@@ -63,6 +64,7 @@ export class ThreadHost implements HostFaults {
   private readonly downSpus = new Set<number>();
   /** Injected network partitions (faults.disconnectSpu); workers get a copy. */
   private readonly cuts = new LinkCuts();
+  private readonly faults: ThreadFaults; // acknowledged round trips; storage fills outlive workers
   /** Every replica's tail ring, as its worker announced it (in-place consumers read them). */
   readonly tailRings = new TailRings();
   private readonly core: ActorCore;
@@ -78,6 +80,7 @@ export class ThreadHost implements HostFaults {
       exit: (slot, code) => this.onWorkerExit(slot, code),
     });
     this.directory = new Directory(this.pool.slots, this.cuts, this.log);
+    this.faults = new ThreadFaults(this.pool, this.cuts, opts.storage.mode === 'disk' ? opts.storage.home : undefined, opts.plan.spuIds);
     this.core = new ActorCore(
       {
         now: () => Date.now(),
@@ -139,9 +142,16 @@ export class ThreadHost implements HostFaults {
     this.directory.relay({ k: 'msg', from, to, msg });
   }
 
+  /** A new worker for `spuId`, told the SPU's storage state before anything else. */
+  private launch(spuId: number): WorkerSlot {
+    const slot = this.pool.launch(spuId, this.cuts, this.directory.entries());
+    this.faults.prime(slot);
+    return slot;
+  }
+
   private async startSpu(spuId: number): Promise<void> {
     this.downSpus.delete(spuId);
-    const slot = this.pool.launch(spuId, this.cuts, this.directory.entries());
+    const slot = this.launch(spuId);
     await slot.ready;
     const s = this.opts.plan.spus.find((x) => x.spuId === spuId)!;
     this.spawnOn(slot, { id: s.id, behavior: s.behavior, args: s.args, spuId });
@@ -166,7 +176,7 @@ export class ThreadHost implements HostFaults {
       if (spuWorker && !spuWorker.exited) this.spawnOn(spuWorker, spec);
       return;
     }
-    const slot = this.pool.launch(spec.spuId, this.cuts, this.directory.entries());
+    const slot = this.launch(spec.spuId);
     this.directory.set(spec.id, slot.index);
     slot.actors.add(spec.id);
     void slot.ready.then(() => this.spawnOn(slot, spec), () => {});
@@ -205,6 +215,9 @@ export class ThreadHost implements HostFaults {
         }
         return;
       }
+      case 'faultAck':
+        this.faults.onAck(env.ack);
+        return;
       case 'ring':
         this.tailRings.set(env.replica, env.sab);
         return;
@@ -224,6 +237,7 @@ export class ThreadHost implements HostFaults {
     const wasExpected = slot.exited;
     slot.exited = true;
     slot.control.workerExited();
+    this.faults.onExit(slot);
     for (const id of slot.actors) this.directory.set(id, null);
     slot.actors.clear();
     this.pool.forget(slot);
@@ -265,35 +279,21 @@ export class ThreadHost implements HostFaults {
     await this.killSpu(spuId, false);
   }
 
-  /** Inject a real crash (an uncaught exception) into an SPU's worker. */
-  killWorker(spuId: number): void {
-    this.directory.workerOf(spuActorId(spuId))?.worker.postMessage({ k: 'fault', op: 'crash', spuId } satisfies Envelope);
+  // Faults below resolve once in effect on every worker concerned (thread-faults.ts).
+  killWorker(spuId: number): Promise<void> {
+    return this.faults.killWorker(this.directory.workerOf(spuActorId(spuId)));
   }
-
-  /** Cut an SPU off from the SC, the other SPUs and clients (or heal it). */
-  setDisconnected(spuId: number, disconnected: boolean): void {
-    const next = new Set(this.cuts.spus);
-    if (disconnected) next.add(spuId);
-    else next.delete(spuId);
-    this.cuts.set(next);
-    this.pool.postAll({ k: 'cuts', spus: this.cuts.spus });
+  setDisconnected(spuId: number, disconnected: boolean): Promise<void> {
+    return this.faults.disconnect(spuId, disconnected);
   }
-
-  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): void {
-    this.pool.postAll({ k: 'fault', op, spuId }, spuId);
+  storageFault(spuId: number, op: 'fillStorage' | 'freeStorage'): Promise<void> {
+    return this.faults.storage(spuId, op);
   }
 
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const live = this.pool.live();
-    await Promise.all(live.map((w) => new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 5_000);
-      w.worker.on('message', (env: Envelope) => { if (env.k === 'closed') { clearTimeout(t); resolve(); } });
-      w.worker.postMessage({ k: 'shutdown' } satisfies Envelope);
-    })));
-    for (const w of live) w.exited = true;
-    await Promise.all(live.map((w) => w.worker.terminate()));
+    await this.pool.shutdownAll();
     this.core.stopAll();
     this.driver.stop();
   }

@@ -151,9 +151,11 @@ function handle(env: Envelope): void {
         });
       } else if (env.op === 'fillStorage') storage.budget(env.spuId).fill();
       else storage.budget(env.spuId).unfill();
+      if (env.ack !== undefined) post(parent, { k: 'faultAck', ack: env.ack });
       return;
     case 'cuts':
       cuts.set(env.spus);
+      if (env.ack !== undefined) post(parent, { k: 'faultAck', ack: env.ack });
       return;
     case 'shutdown':
       core.stopAll();

@@ -74,6 +74,18 @@ export class WorkerPool {
     for (const w of this.slots.values()) if (!w.exited && (spuId === undefined || w.spuId === spuId)) w.worker.postMessage(env);
   }
 
+  /** Graceful end of every live worker: it stops its actors and closes its logs (5 s at most), then ends. */
+  async shutdownAll(): Promise<void> {
+    const live = this.live();
+    await Promise.all(live.map((w) => new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 5_000);
+      w.worker.on('message', (env: Envelope) => { if (env.k === 'closed') { clearTimeout(t); resolve(); } });
+      w.worker.postMessage({ k: 'shutdown' } satisfies Envelope);
+    })));
+    for (const w of live) w.exited = true;
+    await Promise.all(live.map((w) => w.worker.terminate()));
+  }
+
   forget(slot: WorkerSlot): void {
     this.slots.delete(slot.index);
   }
