@@ -127,7 +127,10 @@ export function checkStartable(home: string, c: ClusterConfig, version = package
   if (c.formatVersion > FORMAT_VERSION) {
     throw new RivuletError(ErrorCode.INVALID_CONFIG, `the cluster at ${home} uses on-disk format ${c.formatVersion}, newer than this rivulet ${version} understands (${FORMAT_VERSION}): use a newer rivulet`, { home });
   }
-  if (c.version !== version || c.formatVersion !== FORMAT_VERSION) {
+  if (c.version === version && c.formatVersion !== FORMAT_VERSION) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `the cluster at ${home} uses on-disk format ${c.formatVersion}, this rivulet uses ${FORMAT_VERSION}: run \`rivulet cluster upgrade\` first`, { home });
+  }
+  if (c.version !== version) {
     const older = compareVersions(c.version, version) <= 0;
     throw new RivuletError(
       ErrorCode.INVALID_CONFIG,

@@ -116,7 +116,9 @@ export async function spawnDaemon(
     await sleep(25);
   }
 
-  const client = await Cluster.connect({ home, requestTimeoutMs: 10_000 });
+  const client = await Cluster.connect({ home, requestTimeoutMs: 10_000 }).catch((err: unknown) => {
+    throw exited ? failure() : err;
+  });
   try {
     let last = '';
     for (;;) {
