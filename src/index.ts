@@ -20,6 +20,8 @@ export { Offset, type OffsetSpec } from './cluster/offset.js';
 export { Admin, type CreateTopicOptions } from './cluster/admin.js';
 export { Producer, type ProducerOptions, type ProduceRecord, type RecordMetadata } from './cluster/producer.js';
 export { PartitionConsumer, ConsumedBatch, type ConsumerOptions, type ConsumerRecord } from './cluster/consumer.js';
+export { GroupConsumer, type GroupConsumerOptions, type GroupRecord, type GroupBatch } from './cluster/group-consumer.js';
+export type { GroupSummary, GroupInfo, GroupMemberInfo, GroupOffsetInfo } from './cluster/group-admin.js';
 export { Faults } from './cluster/faults.js';
 export {
   RivuletError, ErrorCode, OutOfSpaceError, OffsetOutOfRangeError, CorruptBatchError, RecordTooLargeError,

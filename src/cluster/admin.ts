@@ -9,6 +9,8 @@ import type { HostTransport } from '../runtime/transport.js';
 import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
+import { describeGroup, listGroups, type GroupInfo, type GroupSummary } from './group-admin.js';
+import { GroupClient } from './groups.js';
 
 export interface CreateTopicOptions extends TopicConfig {
   partitions?: number;
@@ -85,6 +87,16 @@ export class Admin {
 
   listSpus(): Promise<SpuInfo[]> {
     return this.call({ op: 'listSpus' });
+  }
+
+  /** Consumer groups the coordinator knows (with members, or only committed offsets). */
+  listGroups(): Promise<GroupSummary[]> {
+    return listGroups(new GroupClient(this.t, this.timeoutMs));
+  }
+
+  /** One group: state, members with their topics and partitions, committed offsets and lag. */
+  describeGroup(groupId: string): Promise<GroupInfo> {
+    return describeGroup(new GroupClient(this.t, this.timeoutMs), () => this.listPartitions(), groupId);
   }
 
   /**

@@ -14,6 +14,8 @@ import { connectHost, startHost } from './hosts.js';
 import { startListener, validateConnectOptions, type ConnectOptions, type ListenOptions, type ListenerHandle } from './listen.js';
 import { Admin } from './admin.js';
 import { PartitionConsumer, type ConsumerOptions } from './consumer.js';
+import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
+import { GroupClient } from './groups.js';
 import { Faults } from './faults.js';
 import { CLUSTER_DEFAULTS, type ClusterOptions } from './options.js';
 import { Producer, type ProducerOptions } from './producer.js';
@@ -139,8 +141,14 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return new Producer(topic, parts, this.transport, this.admin, opts);
   }
 
-  async consumer(topic: string, opts: ConsumerOptions = {}): Promise<PartitionConsumer> {
+  /** With `groupId`: a member of that consumer group over one or more topics (group-consumer.ts). */
+  async consumer(topics: string | string[], opts: GroupConsumerOptions): Promise<GroupConsumer>;
+  async consumer(topic: string, opts?: ConsumerOptions): Promise<PartitionConsumer>;
+  async consumer(topic: string | string[], opts: ConsumerOptions | GroupConsumerOptions = {}): Promise<PartitionConsumer | GroupConsumer> {
     this.check();
+    const timeoutMs = this.options.requestTimeoutMs ?? CLUSTER_DEFAULTS.requestTimeoutMs;
+    if ('groupId' in opts) return GroupConsumer.start([topic].flat(), this.transport, this.admin, new GroupClient(this.transport, timeoutMs), opts, timeoutMs);
+    if (typeof topic !== 'string') throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'a consumer without a groupId reads one topic');
     const parts = await this.admin.topicPartitions(topic);
     const partition = opts.partition ?? 0;
     const info = parts[partition];
