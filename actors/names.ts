@@ -4,6 +4,7 @@
  */
 import { RivuletError, ErrorCode } from '../src/runtime/errors.js';
 import { resolveLogConfig } from '../src/storage/log-config.js';
+import { DEFAULT_LOG_CONFIG } from '../src/storage/log-config.js';
 import type { TopicConfig } from './messages.js';
 
 export const TOPIC_LIMITS = { nameMaxChars: 63, maxPartitions: 10_000, maxReplicationFactor: 16 } as const;
@@ -19,8 +20,22 @@ export function validateTopicName(name: unknown): asserts name is string {
   }
 }
 
-/** A topic's config must open a log (segment size, retention, fsync…) — checked before any replica exists. */
+/** Every topic config key (the log's, and replication's `replicaLagMs`). */
+export const TOPIC_CONFIG_KEYS: readonly string[] = [...Object.keys(DEFAULT_LOG_CONFIG), 'replicaLagMs'];
+
+/**
+ * A topic's config must open a log (segment size, retention, fsync…) — checked before any replica
+ * exists; an unknown key (a typo such as `retentionMS`) is INVALID_CONFIG, never silently ignored.
+ */
 export function validateTopicConfig(config: TopicConfig): void {
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `topic config must be an object, got ${JSON.stringify(config)}`);
+  }
+  for (const key of Object.keys(config ?? {})) {
+    if (!TOPIC_CONFIG_KEYS.includes(key)) {
+      throw new RivuletError(ErrorCode.INVALID_CONFIG, `unknown topic config '${key}' (known: ${TOPIC_CONFIG_KEYS.join(', ')})`, { field: key });
+    }
+  }
   const { replicaLagMs, ...log } = config ?? {};
   resolveLogConfig(log);
   if (replicaLagMs !== undefined && !(typeof replicaLagMs === 'number' && replicaLagMs > 0 && Number.isFinite(replicaLagMs))) {

@@ -8,6 +8,7 @@ import type { Message } from '../runtime/actor.js';
 import type { HostTransport } from '../runtime/transport.js';
 import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
+import { validateTopicConfig, validateTopicName, validateTopicShape } from '../../actors/names.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import { describeGroup, listGroups, type GroupInfo, type GroupSummary } from './group-admin.js';
 import { GroupClient } from './groups.js';
@@ -31,8 +32,16 @@ export class Admin {
     return reply.result as T;
   }
 
+  /**
+   * Create a topic and wait until every partition is Online. Name, shape and config are checked
+   * here first (INVALID_NAME / INVALID_CONFIG, unknown config keys included), then by the SC.
+   */
   async createTopic(name: string, opts: CreateTopicOptions = {}): Promise<TopicSpec> {
+    validateTopicName(name);
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new RivuletError(ErrorCode.INVALID_CONFIG, 'createTopic options must be an object');
     const { partitions = 1, replicationFactor = 1, ...config } = opts;
+    validateTopicShape(partitions, replicationFactor, Infinity);
+    validateTopicConfig(config);
     const spec: TopicSpec = { name, partitions, replicationFactor, config };
     await this.call({ op: 'createTopic', spec });
     await this.waitOnline(name);

@@ -18,6 +18,7 @@ import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { GroupClient } from './groups.js';
 import { Faults } from './faults.js';
 import { CLUSTER_DEFAULTS, type ClusterOptions } from './options.js';
+import { validateClusterOptions } from './validate-options.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { HomeLock } from './home-lock.js';
 import { homeConfigFor, writeClusterConfig, type ClusterConfig } from './cluster-config.js';
@@ -43,9 +44,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   }
 
   static async start(given: ClusterOptions = {}): Promise<Cluster> {
-    if (given.spus !== undefined && (!Number.isInteger(given.spus) || given.spus < 1 || given.spus > 64)) {
-      throw new RivuletError(ErrorCode.INVALID_CONFIG, `spus must be an integer in 1..64, got ${String(given.spus)}`);
-    }
+    validateClusterOptions(given); // every option checked before anything starts
     // Disk mode: one cluster per home (the lock), and a saved home runs only with its own config
     // at its recorded version (cluster.json, the rules of `rivulet cluster resume`).
     let lock: HomeLock | undefined;
@@ -155,7 +154,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (!Number.isInteger(partition) || !info) {
       throw new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${topic}' has no partition ${partition} (it has ${parts.length})`, { partition });
     }
-    return new PartitionConsumer(topic, info, this.transport, this.admin, opts);
+    return new PartitionConsumer(topic, info, this.transport, this.admin, opts).open(); // offsets checked now
   }
 
   /** The simulator behind a `simulation` cluster (trace hash, virtual clock); undefined on other hosts. */

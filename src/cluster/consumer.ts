@@ -5,15 +5,22 @@
  * cannot serve (older data, a lapped reader, a host without one such as the sim) comes from
  * long-poll Fetch requests to the leader instead.
  *
+ * Opening (`open()`, which `cluster.consumer()` awaits) checks the options (INVALID_ARGUMENT) and
+ * resolves the start offset against the partition now: out of [BASE, LEO] is an
+ * OffsetOutOfRangeError at creation, not at the first read.
+ *
  * Invariants: offsets are yielded strictly increasing from the start offset, each at most once;
- * read_committed never yields at or past HW; a batch is validated (CRC) before its records are.
+ * read_committed never yields at or past HW; a batch is validated (CRC) before its records are;
+ * iteration ends (returns) within one wait slice of `close()`, and ends with CLUSTER_CLOSED once
+ * the cluster is shut down (the host refuses requests and drops its tails).
  */
 import type { HostTransport, TailRead, TailReader } from '../runtime/transport.js';
-import { replicaActorId, type FetchReply, type Isolation, type PartitionInfo } from '../../actors/messages.js';
+import { replicaActorId, type Fetch, type FetchReply, type Isolation, type PartitionInfo } from '../../actors/messages.js';
 import { batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record } from '../storage/index.js';
-import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
+import { RivuletError, ErrorCode, OffsetOutOfRangeError, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
-import { resolveOffset, type OffsetSpec, Offset } from './offset.js';
+import { checkOffsetSpec, resolveOffset, type OffsetSpec, Offset } from './offset.js';
+import { describeValue } from './record-input.js';
 
 export interface ConsumerOptions {
   partition?: number;
@@ -60,12 +67,29 @@ export class ConsumedBatch {
 }
 
 const CONSUMER_DEFAULTS = { maxBytes: 1 << 20, waitMs: 500, tailWaitMs: 20, retryMs: 50 } as const;
+const OPTION_KEYS = new Set(['partition', 'offset', 'isolation', 'maxBytes', 'waitMs']);
+
+/** INVALID_ARGUMENT for an unknown key or a bad value; the offset spec checked (offset.ts). */
+function checkConsumerOptions(opts: unknown): ConsumerOptions {
+  const bad = (why: string) => new RivuletError(ErrorCode.INVALID_ARGUMENT, `consumer options: ${why}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw bad(`must be an object, got ${describeValue(opts)}`);
+  for (const k of Object.keys(opts)) if (!OPTION_KEYS.has(k)) throw bad(`unknown option '${k}' (known: ${[...OPTION_KEYS].join(', ')})`);
+  const o = opts as ConsumerOptions;
+  if (o.offset !== undefined) checkOffsetSpec(o.offset);
+  if (o.isolation !== undefined && o.isolation !== 'read_committed' && o.isolation !== 'read_uncommitted') throw bad(`isolation must be 'read_committed' or 'read_uncommitted', got ${describeValue(o.isolation)}`);
+  if (o.maxBytes !== undefined && (!Number.isSafeInteger(o.maxBytes) || o.maxBytes < 1)) throw bad(`maxBytes must be an integer ≥ 1, got ${describeValue(o.maxBytes)}`);
+  if (o.waitMs !== undefined && (!Number.isSafeInteger(o.waitMs) || o.waitMs < 0 || o.waitMs > 60_000)) throw bad(`waitMs must be an integer in 0..60000, got ${describeValue(o.waitMs)}`);
+  return o;
+}
 
 export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
   readonly partition: number;
   private readonly isolation: Isolation;
   private next = -1;
   private closed = false;
+  /** Aborted by close(): cuts every wait short. */
+  private readonly stop = new AbortController();
+  private readonly stopped: Promise<'closed'>;
   private leader: number;
   /** The tail reader of the current leader replica (undefined: the host has none). */
   private tail: { replica: string; reader: TailReader | undefined } | undefined;
@@ -77,6 +101,8 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
     private readonly admin: Admin,
     private readonly opts: ConsumerOptions,
   ) {
+    checkConsumerOptions(opts);
+    this.stopped = new Promise((resolve) => this.stop.signal.addEventListener('abort', () => resolve('closed'), { once: true }));
     this.partition = info.partition;
     this.leader = info.leader;
     this.isolation = opts.isolation ?? 'read_committed';
@@ -87,8 +113,16 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
     return this.next;
   }
 
+  /** End iteration: a `for await` over this consumer returns (at once when it was waiting). */
   close(): void {
     this.closed = true;
+    this.stop.abort();
+  }
+
+  /** Resolve the start offset now (OffsetOutOfRangeError when outside [BASE, LEO]). */
+  async open(): Promise<this> {
+    await this.start();
+    return this;
   }
 
   private get leaderId(): string {
@@ -98,16 +132,16 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
   private async fetch(offset: number, waitMs: number): Promise<FetchReply> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const reqId = this.t.nextReqId();
-        const r = await this.t.request<FetchReply>(this.leaderId, {
-          type: 'Fetch', reqId, replyTo: this.t.clientId, offset, isolation: this.isolation,
+        const fetch: Fetch = {
+          type: 'Fetch', reqId: this.t.nextReqId(), replyTo: this.t.clientId, offset, isolation: this.isolation,
           maxBytes: this.opts.maxBytes ?? CONSUMER_DEFAULTS.maxBytes, waitMs,
-        } as never, waitMs + 10_000);
+        };
+        const r = await this.t.request<FetchReply>(this.leaderId, fetch, waitMs + 10_000);
         if (r.error) throw fromPlainError(r.error);
         return r;
       } catch (err) {
         if (!(err instanceof RivuletError) || !err.retriable || this.closed) throw err;
-        await this.t.sleep(Math.min(1000, CONSUMER_DEFAULTS.retryMs * 2 ** Math.min(attempt, 5)));
+        await this.t.sleep(Math.min(1000, CONSUMER_DEFAULTS.retryMs * 2 ** Math.min(attempt, 5)), this.stop.signal);
         await this.refreshLeader();
       }
     }
@@ -126,7 +160,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
     const end = this.isolation === 'read_uncommitted' ? meta.leo : meta.hw;
     const start = resolveOffset(spec, meta.base, end);
     if (start < meta.base || start > meta.leo) {
-      throw new RivuletError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${start} is outside ${this.topic}/${this.partition}'s range [${meta.base}, ${meta.leo}]`, { offset: start, base: meta.base, leo: meta.leo });
+      throw new OffsetOutOfRangeError(`offset ${start} is outside ${this.topic}/${this.partition}'s range [${meta.base}, ${meta.leo}]`, { offset: start, base: meta.base, leo: meta.leo });
     }
     this.next = start;
   }
@@ -148,15 +182,24 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
         continue;
       }
       if (fromTail === 'pending') {
-        await this.t.sleep(1);
+        await this.t.sleep(1, this.stop.signal);
         continue;
       }
       if (fromTail === 'closed') {
         await this.refreshLeader(); // UNKNOWN_TOPIC if the topic is gone
-        await this.t.sleep(CONSUMER_DEFAULTS.retryMs);
+        await this.t.sleep(CONSUMER_DEFAULTS.retryMs, this.stop.signal);
         continue;
       }
-      const list = fromTail !== 'miss' ? [fromTail] : (await this.fetch(this.next, this.opts.waitMs ?? CONSUMER_DEFAULTS.waitMs)).batches;
+      let list: Uint8Array[];
+      if (fromTail !== 'miss') list = [fromTail];
+      else {
+        // A long poll: close() does not wait for its answer.
+        const fetching = this.fetch(this.next, this.opts.waitMs ?? CONSUMER_DEFAULTS.waitMs);
+        fetching.catch(() => {}); // after close() nobody awaits it
+        const r = await Promise.race([fetching, this.stopped]);
+        if (r === 'closed') return;
+        list = r.batches;
+      }
       for (const bytes of list) {
         validateBatch(bytes, undefined, false);
         if (batchLastOffset(bytes) < this.next) continue;

@@ -27,6 +27,11 @@ export class TailRings {
     this.rings.set(replica, sab);
   }
 
+  /** The host shut down: no ring is fed any more. */
+  clear(): void {
+    this.rings.clear();
+  }
+
   /** An SPU was lost: its rings are no longer fed. */
   forgetSpu(spuId: number): void {
     for (const replica of [...this.rings.keys()]) if (spuOf(replica) === spuId) this.rings.delete(replica);

@@ -229,6 +229,7 @@ export class ThreadTransport implements HostTransport {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.host.tailRings.clear(); // in-place consumers stop reading: they fetch, and are refused
     await this.host.shutdown();
     const err = new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster shut down');
     for (const reqId of [...this.pending.keys()]) this.settle(reqId, undefined, err);
