@@ -16,6 +16,7 @@ import { spuActorId } from '../runtime/actor-ids.js';
 import type { Simulator } from '../runtime/transport.js';
 import { TimerQueue } from '../runtime/timer-queue.js';
 import { Prng, type SeededRandom } from './prng.js';
+import { NodeFaults, interpose } from './node-faults.js';
 import { SimStorage } from './sim-storage.js';
 import { TraceHash } from './trace-hash.js';
 
@@ -58,6 +59,8 @@ export class SimHost implements Simulator {
   readonly prng: Prng;
   readonly trace = new TraceHash();
   readonly storage: SimStorage;
+  /** Clock skew, pauses and observers per node (node-faults.ts); a network model may carry them in. */
+  readonly nodes: NodeFaults;
   private clock = 0;
   private readonly events = new TimerQueue<SimEvent>();
   /** Host-level actions at a virtual time (fault schedules: restart an SPU, heal a link…). */
@@ -91,7 +94,9 @@ export class SimHost implements Simulator {
       wake: () => {},
       escalate: (id, err) => opts.logLines?.push(`${this.clock} escalate ${id} ${String(err)}`),
     };
-    this.core = new ActorCore(host, opts.behaviors);
+    this.nodes = (opts.network as { nodeFaults?: NodeFaults } | undefined)?.nodeFaults ?? new NodeFaults();
+    this.nodes.bindClock(() => this.clock);
+    this.core = new ActorCore(host, interpose(opts.behaviors, this.nodes));
   }
 
   now(): number {
@@ -141,6 +146,7 @@ export class SimHost implements Simulator {
 
   crashNow(spuId: number): void {
     for (const id of this.core.idsOfSpu(spuId)) this.core.crashLocal(id);
+    this.nodes.crashed(spuId);
     this.down.add(spuId);
     this.trace.addString(`${this.clock}|crash spu ${spuId}|`);
   }
