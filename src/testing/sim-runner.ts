@@ -1,38 +1,35 @@
 /**
- * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`: a seed draws a
- * cluster config, network faults, SPU crash/restarts and full disks, a workload produces with acks=all and
- * reads everything back through the embedded API on the sim host, then the faults heal and the
- * run requires convergence within a bound. Checkers (checkers.ts) judge the run; a failure carries its
- * seed, config, class (crash / correctness / liveness) and a one-line replay command.
+ * Deterministic simulation runs (DESIGN §9), the library behind `rivulet sim`. A seed draws a
+ * config (sim-config.ts: cluster, topics, workload, faults); phase one runs the workload
+ * (workload.ts: producers and consumers over seconds to minutes of virtual time) under the seed's
+ * fault timeline (fault-schedule.ts); phase two heals everything and requires convergence within
+ * a bound; then everything is read back and judged (checkers.ts). A failure carries its seed,
+ * config, class (crash / correctness / liveness) and a one-line replay command.
  *
- * Same seed ⇒ same trace hash (the hash of the delivered-event log).
+ * Same seed ⇒ same trace hash (the hash of the delivered-event log, faults included).
  */
 import { Prng } from '../sim/prng.js';
-import { NetworkFaults, drawNetworkFaults, type NetworkFaultConfig } from '../sim/fault-model.js';
-import {
-  checkAckedReadable, checkConfirmedSpus, checkConverged, checkHwMonotonic, checkTransitions, type AckedRecord, type ReadRecord,
-} from './checkers.js';
+import { NetworkFaults } from '../sim/fault-model.js';
+import { NodeFaults } from '../sim/node-faults.js';
+import { WriteJournal } from '../sim/power-loss.js';
+import type { SimHost } from '../sim/sim-host.js';
 import type { PartitionStatusEvent } from '../../actors/messages.js';
 import { Cluster } from '../cluster/cluster.js';
-import { RivuletError, ErrorCode } from '../runtime/errors.js';
-import { Offset } from '../cluster/offset.js';
+import { GroupClient } from '../cluster/groups.js';
+import {
+  checkAckedReadable, checkCommits, checkConfirmedSpus, checkConsumed, checkExactlyOnce, checkHwMonotonic, checkTransitions,
+  formatViolations, OutOfSpaceWatch, type HwSample, type Violation,
+} from './checkers.js';
+import { explainAll, type KnownBug } from './known-bugs.js';
+import { Ledger } from './ledger.js';
+import { FaultSchedule, skewClocks, type FaultCounts } from './fault-schedule.js';
+import { isPlantName, makePlant, PLANT_ENV, type PlantName } from './plants.js';
+import { readBack } from './read-back.js';
+import { describeConfig, drawConfig, type SimRunConfig } from './sim-config.js';
+import { sleepUntil, Workload } from './workload.js';
 
-export interface SimRunConfig {
-  seed: number;
-  spus: number;
-  partitions: number;
-  replicationFactor: number;
-  records: number;
-  rounds: number;
-  valueBytes: number;
-  network: NetworkFaultConfig;
-  /** Chance, per produce round, that one SPU crashes (kill -9) and restarts after `downMs`. */
-  crashChance: number;
-  maxDownMs: number;
-  /** Chance, per round, that one SPU's storage fills up for up to `maxFullMs`. */
-  fullChance: number;
-  maxFullMs: number;
-}
+export { drawConfig, type SimRunConfig } from './sim-config.js';
+export type { FaultCounts } from './fault-schedule.js';
 
 export type FailureKind = 'crash' | 'correctness' | 'liveness';
 
@@ -42,172 +39,161 @@ export interface SimRunResult {
   traceHash: string;
   events: number;
   virtualMs: number;
+  /** Real time the seed took (not deterministic; for finding slow seeds). */
+  wallMs: number;
   ok: boolean;
-  failure?: { kind: FailureKind; messages: string[] };
+  /**
+   * On failure: its class, what went wrong, the fault timeline (virtual ms) that led there, and
+   * the known open bug that explains every violation, if one does (known-bugs.ts).
+   */
+  failure?: { kind: FailureKind; messages: string[]; timeline: string[]; known?: KnownBug };
   replay: string;
-  faults: NetworkFaults['counts'] & { crashes: number; storageFull: number; refusedRecords: number };
+  /** The planted bug this run had (tests only), if any. */
+  plant?: PlantName;
+  faults: FaultCounts;
+  workload: { sent: number; acked: number; consumed: number; commits: number; failedSends: Record<string, number> };
+  /** Acknowledgements and served batches the ledger judged unsafe (ledger.ts), lost or not. */
+  unsafe: number;
 }
 
-export const SIM_BOUNDS = { convergeWithinMs: 20_000, requestTimeoutMs: 60_000 } as const;
-
-/** The run's shape, drawn from its own stream so the config never shifts the sim's draws. */
-export function drawConfig(seed: number): SimRunConfig {
-  const p = new Prng((seed ^ 0x5bd1e995) >>> 0);
-  const spus = p.int(1, 5);
-  return {
-    seed,
-    spus,
-    partitions: p.int(1, 6),
-    replicationFactor: p.int(1, spus),
-    records: p.int(20, 400),
-    rounds: p.int(1, 4),
-    valueBytes: p.int(1, 300),
-    network: drawNetworkFaults(p),
-    crashChance: p.int(0, 50) / 100,
-    maxDownMs: p.int(100, 4_000),
-    fullChance: p.int(0, 40) / 100,
-    maxFullMs: p.int(100, 3_000),
-  };
+export interface RunOptions {
+  /** Plant a known bug (plants.ts); default: the RIVULET_SIM_PLANT environment variable, if set. */
+  plant?: PlantName;
 }
 
-const valueFor = (seed: number, i: number, bytes: number) => `s${seed}-r${i}-`.padEnd(bytes, 'x');
+export const SIM_BOUNDS = { convergeWithinMs: 30_000, requestTimeoutMs: 60_000, sampleEveryMs: 1_000 } as const;
 
-export async function runSeed(seed: number): Promise<SimRunResult> {
+function plantFromEnv(): PlantName | undefined {
+  const v = process.env[PLANT_ENV];
+  if (v === undefined || v === '') return undefined;
+  if (!isPlantName(v)) throw new Error(`${PLANT_ENV}=${v} is not a planted bug`);
+  return v;
+}
+
+export function replayCommand(seed: number, plant?: PlantName): string {
+  return `${plant ? `${PLANT_ENV}=${plant} ` : ''}npx rivulet sim --seed ${seed}`;
+}
+
+export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimRunResult> {
+  const wallStart = performance.now();
   const config = drawConfig(seed);
-  const faults = new NetworkFaults(config.network);
-  const replay = `npx rivulet sim --seed ${seed}`;
+  const plant = opts.plant ?? plantFromEnv();
+  const nodes = new NodeFaults();
+  const journal = new WriteJournal(() => nodes.trueNow(), config.faults.powerLoss);
+  nodes.watcher = journal;
+  const ledger = new Ledger((spu, topic, partition) => journal.leoOf(spu, topic, partition));
+  nodes.observer = ledger;
+  if (plant) nodes.plant = makePlant(plant, config.spus);
+  const skewed = skewClocks(nodes, config, new Prng((seed ^ 0x1b873593) >>> 0));
+  const net = new NetworkFaults(config.faults.network, nodes);
   const events: PartitionStatusEvent[] = [];
-  const problems: string[] = [];
+  const problems: Violation[] = [];
+  let crash: string | undefined;
+  const hwSamples: HwSample[] = [];
   let kind: FailureKind = 'correctness';
   let cluster: Cluster | undefined;
-  let crashes = 0;
-  let fulls = 0;
-  let refused = 0;
-  /**
-   * OutOfSpace may clear only on a report of space: its leader's storage must have been freed after
-   * the fill that made it OutOfSpace (reports race later fills, so "full at delivery" is not the test).
-   */
-  const clearedWithoutSpace: string[] = [];
-  const freedAt = new Map<number, number>();
-  const filledAt = new Map<number, number>();
-  /** Per partition: when the fill that made it OutOfSpace happened. */
-  const causeAt = new Map<string, number>();
+  let schedule: FaultSchedule | undefined;
+  let work: Workload | undefined;
   try {
-    cluster = await Cluster.start({ spus: config.spus, simulation: { seed, network: faults.model }, requestTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
+    cluster = await Cluster.start({
+      spus: config.spus, spuTimeoutMs: config.spuTimeoutMs, requestTimeoutMs: SIM_BOUNDS.requestTimeoutMs,
+      simulation: { seed, network: net.model },
+    });
     const c = cluster;
+    const sim = c.simulator as SimHost;
+    schedule = new FaultSchedule(sim, config, net, journal, skewed, (spu, at, until, losses) => ledger.powerLoss(spu, at, until, losses));
+    const oos = new OutOfSpaceWatch(schedule.filledAt, schedule.freedAt);
     c.on('partition-status', (e) => {
       events.push(e);
-      const key = `${e.topic}/${e.partition}`;
-      const now = c.simulator!.now();
-      if (e.to === 'OutOfSpace') causeAt.set(key, filledAt.get(e.leader) ?? now);
-      if (e.from === 'OutOfSpace' && e.to === 'Online' && !((freedAt.get(e.leader) ?? -1) >= (causeAt.get(key) ?? 0))) {
-        clearedWithoutSpace.push(`${key}: OutOfSpace cleared although SPU ${e.leader}'s storage was not freed since`);
-      }
+      oos.onEvent(e, sim.now());
     });
     const spuIds = Array.from({ length: config.spus }, (_, i) => i + 1);
     problems.push(...checkConfirmedSpus(spuIds, (await c.admin.listSpus()).filter((s) => s.status === 'online').map((s) => s.id)));
-
-    // Phase 1: faults on. Produce with acks=all in rounds; sample HW per leader epoch.
-    await c.admin.createTopic('sim', { partitions: config.partitions, replicationFactor: config.replicationFactor });
-    const producer = await c.producer('sim', { acks: 'all', deliveryTimeoutMs: SIM_BOUNDS.requestTimeoutMs });
-    const acked: AckedRecord[] = [];
-    const hwSamples: { partition: number; epoch: number; hw: number }[] = [];
-    const perRound = Math.ceil(config.records / config.rounds);
-    const sim = c.simulator!;
-    const chaos = new Prng((seed ^ 0x27d4eb2f) >>> 0);
-    for (let round = 0, i = 0; round < config.rounds; round++) {
-      if (chaos.chance(config.crashChance)) {
-        // An SPU dies (kill -9) and comes back after a while; the workload carries on meanwhile.
-        const spu = chaos.int(1, config.spus);
-        if (!sim.isDown(spu)) {
-          sim.crashNow(spu);
-          crashes++;
-          sim.at(sim.now() + chaos.int(1, config.maxDownMs), () => sim.restartNow(spu));
-        }
-      }
-      if (chaos.chance(config.fullChance)) {
-        // An SPU's storage fills up; appends there fail with OUT_OF_SPACE until it is freed.
-        const spu = chaos.int(1, config.spus);
-        sim.storageFault(spu, 'fillStorage');
-        filledAt.set(spu, sim.now());
-        fulls++;
-        sim.at(sim.now() + chaos.int(1, config.maxFullMs), () => {
-          sim.storageFault(spu, 'freeStorage');
-          freedAt.set(spu, sim.now());
-        });
-      }
-      const sends = [];
-      for (let k = 0; k < perRound && i < config.records; k++, i++) {
-        const value = valueFor(seed, i, config.valueBytes);
-        sends.push(
-          producer.send(`k${i % 17}`, value).then(
-            (m) => void acked.push({ partition: m.partition, offset: m.offset, value }),
-            (err: unknown) => {
-              // A full disk refuses a record (not acknowledged, so not checked); anything else is a failure.
-              if (!(err instanceof RivuletError && err.code === ErrorCode.OUT_OF_SPACE)) throw err;
-              refused++;
-            },
-          ),
-        );
-      }
-      await Promise.all(sends);
-      for (const p of await c.admin.listPartitions()) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
+    for (const t of config.topics) {
+      await c.admin.createTopic(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, fsync: t.fsync, segmentBytes: t.segmentBytes, replicaLagMs: t.replicaLagMs });
     }
+    const sample = async () => {
+      for (const p of await c.admin.listPartitions()) hwSamples.push({ topic: p.topic, partition: p.partition, epoch: p.epoch, hw: p.hw });
+    };
 
-    // Phase 2: heal — every SPU up with space, no more network faults — then require convergence.
-    faults.healed = true;
-    for (let spu = 1; spu <= config.spus; spu++) {
-      sim.restartNow(spu);
-      sim.storageFault(spu, 'freeStorage');
-      freedAt.set(spu, sim.now());
-    }
-    const deadline = c.transport.now() + SIM_BOUNDS.convergeWithinMs;
+    // Phase 1: faults on; the workload runs; HW sampled every second.
+    schedule.start();
+    const endAt = sim.now() + config.durationMs;
+    work = new Workload(c, config);
+    const sampler = (async () => {
+      while (sim.now() < endAt) {
+        await sleepUntil(c, Math.min(endAt, sim.now() + SIM_BOUNDS.sampleEveryMs));
+        await sample();
+      }
+    })();
+    const consumers = await work.produce(endAt);
+    await sampler;
+
+    // Phase 2: heal — SPUs up, disks free, network whole — then require convergence.
+    schedule.heal();
+    const deadline = sim.now() + SIM_BOUNDS.convergeWithinMs;
     let converged = false;
-    while (!converged && c.transport.now() < deadline) {
+    while (!converged && sim.now() < deadline) {
       await c.transport.sleep(250);
       const parts = await c.admin.listPartitions();
-      for (const p of parts) hwSamples.push({ partition: p.partition, epoch: p.epoch, hw: p.hw });
-      converged = parts.every((p) => p.resolution === 'Online' && p.replicaStatus.every((r) => r.leo === p.leo && r.hw === p.hw) && p.hw === p.leo);
+      for (const p of parts) hwSamples.push({ topic: p.topic, partition: p.partition, epoch: p.epoch, hw: p.hw });
+      converged = parts.every((p) => p.resolution === 'Online' && p.hw === p.leo && p.replicaStatus.every((r) => r.leo === p.leo && r.hw === p.hw));
     }
-    if (!converged) {
-      kind = 'liveness';
-      problems.push(`replicas did not converge within ${SIM_BOUNDS.convergeWithinMs} ms after healing`);
-    }
+    work.stop();
+    await Promise.all(consumers);
 
     // Read everything back (read_committed) and judge.
-    const read: ReadRecord[] = [];
-    for (const p of await c.admin.listPartitions()) {
-      if (p.hw === 0) continue;
-      const consumer = await c.consumer('sim', { partition: p.partition, offset: Offset.beginning() });
-      for await (const b of consumer.batches()) {
-        for (const r of b.records) read.push({ partition: p.partition, offset: r.offset, value: new TextDecoder().decode(r.value) });
-        if (b.lastOffset >= p.hw - 1) break;
-      }
-      const logs = [p.leader, ...p.replicas].map((spu) => {
-        const log = sim.storage.openLog(spu, 'sim', p.partition, {});
-        return { spu, bytes: log.leo > log.base ? log.read(log.base, { maxOffset: log.leo, maxBytes: 1 << 30 }).batches : [] };
-      });
-      if (converged) problems.push(...checkConverged(p.partition, logs));
+    const back = await readBack(c, sim, converged);
+    const fetched = new Map<string, number>();
+    const groups = new GroupClient(c.transport, SIM_BOUNDS.requestTimeoutMs);
+    for (const g of new Set(work.commits.map((x) => x.group))) {
+      const r = await groups.call({ type: 'OffsetFetch', groupId: g, topics: null });
+      fetched.set(g, r.offsets[0]?.offset ?? -1);
     }
-    problems.push(...checkAckedReadable(acked, read), ...checkTransitions(events), ...checkHwMonotonic(hwSamples), ...clearedWithoutSpace);
+    problems.push(
+      ...work.problems,
+      ...checkAckedReadable(work.acked, back.records),
+      ...checkExactlyOnce(work.acked, back.records, work.sent, work.idempotent),
+      ...checkConsumed(work.consumed, back.records),
+      ...checkCommits(work.commits, fetched),
+      ...checkTransitions(events),
+      ...checkHwMonotonic(hwSamples),
+      ...back.problems,
+      ...oos.check(),
+    );
+    if (!converged && problems.length === 0) {
+      kind = 'liveness';
+      problems.push({ checker: 'liveness', text: `replicas did not converge within ${SIM_BOUNDS.convergeWithinMs} ms after healing` });
+    }
   } catch (err) {
     kind = 'crash';
-    problems.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    crash = err instanceof Error ? (err.stack ?? err.message) : String(err);
   }
+  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger) : undefined;
+  const messages = [...formatViolations(problems), ...(crash !== undefined ? [crash] : [])];
   const sim = cluster?.simulator;
+  await cluster?.shutdown();
   const result: SimRunResult = {
     seed, config, traceHash: sim?.trace.hex() ?? '', events: sim?.trace.events ?? 0, virtualMs: sim?.now() ?? 0,
-    ok: problems.length === 0, replay, faults: { ...faults.counts, crashes, storageFull: fulls, refusedRecords: refused },
-    ...(problems.length > 0 ? { failure: { kind, messages: problems } } : {}),
+    wallMs: Math.round(performance.now() - wallStart), ok: messages.length === 0, replay: replayCommand(seed, plant),
+    ...(plant ? { plant } : {}),
+    faults: schedule?.counts ?? { ...net.counts, partitions: 0, oneWayPartitions: 0, crashes: 0, powerLosses: 0, tornWrites: 0, offsetsLost: 0, pauses: 0, heldMessages: 0, storageFull: 0, skewedNodes: skewed },
+    workload: {
+      sent: work?.sent.reduce((n, s) => n + (s?.size ?? 0), 0) ?? 0, acked: work?.acked.length ?? 0, consumed: work?.consumed.length ?? 0,
+      commits: work?.commits.length ?? 0, failedSends: Object.fromEntries(work?.failures ?? []),
+    },
+    unsafe: ledger.unsafe.length,
+    ...(messages.length > 0 ? { failure: { kind, messages, timeline: schedule?.timeline ?? [], ...(known ? { known } : {}) } } : {}),
   };
-  await cluster?.shutdown();
   return result;
 }
 
 /** One line per run, and on failure its config, problems and replay command. */
 export function describeRun(r: SimRunResult): string {
-  const head = `seed ${r.seed}: ${r.ok ? 'ok' : `FAILED (${r.failure!.kind})`} trace ${r.traceHash} events ${r.events} virtual ${r.virtualMs} ms` +
-    ` spus ${r.config.spus} partitions ${r.config.partitions} rf ${r.config.replicationFactor} records ${r.config.records}`;
+  const head = `seed ${r.seed}: ${r.ok ? 'ok' : `FAILED (${r.failure!.kind}${r.failure!.known ? `, known: ${r.failure!.known}` : ''})`} trace ${r.traceHash} events ${r.events} virtual ${r.virtualMs} ms` +
+    ` ${describeConfig(r.config)} acked ${r.workload.acked}${r.plant ? ` [planted: ${r.plant}]` : ''}`;
   if (r.ok) return head;
-  return [head, `  config: ${JSON.stringify(r.config)}`, ...r.failure!.messages.map((m) => `  - ${m}`), `  replay: ${r.replay}`].join('\n');
+  const f = r.failure!;
+  const timeline = f.timeline.length > 0 ? [`  faults: ${f.timeline.join('; ')}`] : [];
+  return [head, `  config: ${JSON.stringify(r.config)}`, ...f.messages.map((m) => `  - ${m}`), ...timeline, `  replay: ${r.replay}`].join('\n');
 }

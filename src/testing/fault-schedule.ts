@@ -1,0 +1,208 @@
+/**
+ * A seed's fault timeline (DESIGN §9): every fault of phase one is drawn up front from the seed's
+ * chaos stream — when, where, how long — and runs at its virtual time through `sim.at`, in event
+ * order with everything else, so the timeline does not depend on how the workload goes.
+ *
+ * Kinds (parameters in sim-config.ts's FaultPlan): message loss, delay, duplication, reordering
+ * (fault-model.ts, per message); symmetric and one-way partitions between nodes (SC and SPUs);
+ * SPU crashes (kill -9: logs stay) and power losses (power-loss.ts: unsynced writes lost or torn);
+ * pauses longer than the SPU timeout (node-faults.ts: nothing runs, then a burst); full disks;
+ * clock skew (each node's offset and drift, set before the cluster starts).
+ *
+ * Rules that keep the timeline within what the system promises:
+ * - A crash, power loss or pause skips an SPU that is already down or paused.
+ * - A power loss skips an SPU that holds the only replica of an fsync-'never' partition (nothing
+ *   could keep that data; it is not promised), and is dropped while another power loss is under
+ *   way (restarting SPU) — one disk at a time. A power loss is a reboot: the SPU stays down
+ *   longer than the SPU timeout (a kill -9 may come back faster).
+ * - `heal()` (phase two) stops what has not started, and ends everything: cuts healed, pauses
+ *   resumed, SPUs restarted, storage freed, no more network faults.
+ */
+import type { NetworkFaultCounts, NetworkFaults } from '../sim/fault-model.js';
+import type { NodeFaults } from '../sim/node-faults.js';
+import type { LogLoss, WriteJournal } from '../sim/power-loss.js';
+import { Prng } from '../sim/prng.js';
+import type { SimHost } from '../sim/sim-host.js';
+import type { SimRunConfig } from './sim-config.js';
+
+export interface FaultCounts extends NetworkFaultCounts {
+  partitions: number;
+  oneWayPartitions: number;
+  crashes: number;
+  powerLosses: number;
+  /** Power losses that tore the write after the cut (recovery drops it). */
+  tornWrites: number;
+  /** Offsets cut off replicas' logs by power losses (unsynced writes lost). */
+  offsetsLost: number;
+  pauses: number;
+  /** Messages and timers held by pauses and delivered in the burst after. */
+  heldMessages: number;
+  storageFull: number;
+  /** Nodes whose clock is skewed (offset or drift). */
+  skewedNodes: number;
+}
+
+/** Skew every node's clock (SC = 0, SPUs 1..n) within the plan's bounds; before the cluster starts. */
+export function skewClocks(nodes: NodeFaults, cfg: SimRunConfig, p: Prng): number {
+  const { maxClockOffsetMs, maxClockDrift } = cfg.faults;
+  if (maxClockOffsetMs === 0 && maxClockDrift === 0) return 0;
+  for (let node = 0; node <= cfg.spus; node++) {
+    nodes.setClock(node, { offsetMs: p.int(0, maxClockOffsetMs), drift: (p.next() * 2 - 1) * maxClockDrift });
+  }
+  return cfg.spus + 1;
+}
+
+export class FaultSchedule {
+  /** Per SPU: when its storage was last filled / freed (the OutOfSpace checker's evidence). */
+  readonly filledAt = new Map<number, number>();
+  readonly freedAt = new Map<number, number>();
+  /** What happened when (virtual ms), for a failure's report. */
+  readonly timeline: string[] = [];
+  private readonly chaos: Prng;
+  private healed = false;
+  private powerLossUntil = -1;
+  private readonly heals: (() => void)[] = [];
+  private readonly own = { partitions: 0, oneWayPartitions: 0, crashes: 0, powerLosses: 0, tornWrites: 0, offsetsLost: 0, pauses: 0, storageFull: 0 };
+
+  constructor(
+    private readonly sim: SimHost,
+    private readonly cfg: SimRunConfig,
+    private readonly net: NetworkFaults,
+    private readonly journal: WriteJournal,
+    private readonly skewed: number,
+    /** Told of every power loss: the SPU, when, when it restarts, what it lost. */
+    private readonly onPowerLoss: (spu: number, at: number, until: number, losses: LogLoss[]) => void = () => {},
+  ) {
+    this.chaos = new Prng((cfg.seed ^ 0x27d4eb2f) >>> 0);
+  }
+
+  get counts(): FaultCounts {
+    return { ...this.net.counts, ...this.own, heldMessages: this.sim.nodes.held, skewedNodes: this.skewed };
+  }
+
+  /** Draw and schedule phase one's faults, from now for `cfg.durationMs`. */
+  start(): void {
+    const f = this.cfg.faults;
+    const t0 = this.sim.now();
+    const p = this.chaos;
+    const when = () => t0 + p.int(0, this.cfg.durationMs - 1);
+    const spu = () => p.int(1, this.cfg.spus);
+    const later = (at: number, fn: () => void) => this.sim.at(at, () => !this.healed && fn());
+    for (let i = 0; i < f.partitions + f.oneWayPartitions; i++) {
+      const oneWay = i >= f.partitions;
+      const at = when();
+      const a = p.int(0, this.cfg.spus);
+      const others = Array.from({ length: this.cfg.spus + 1 }, (_, n) => n).filter((n) => n !== a && p.chance(0.5));
+      if (others.length === 0) others.push(a === 0 ? 1 : 0);
+      const ms = p.int(100, f.maxCutMs);
+      later(at, () => this.cut(a, others, oneWay, ms));
+    }
+    for (let i = 0; i < f.crashes + f.powerLosses; i++) {
+      const power = i >= f.crashes;
+      const at = when();
+      const target = spu();
+      // A power loss is a reboot: it outlasts the SPU timeout (the SC sees the SPU go).
+      const down = power ? this.cfg.spuTimeoutMs + p.int(500, 500 + f.maxDownMs) : p.int(100, f.maxDownMs);
+      later(at, () => this.crash(target, down, power));
+    }
+    for (let i = 0; i < f.pauses; i++) {
+      const at = when();
+      const target = spu();
+      const ms = p.int(this.cfg.spuTimeoutMs + 100, f.maxPauseMs);
+      later(at, () => this.pause(target, ms));
+    }
+    for (let i = 0; i < f.storageFulls; i++) {
+      const at = when();
+      const target = spu();
+      const ms = p.int(50, f.maxFullMs);
+      later(at, () => this.fill(target, ms));
+    }
+  }
+
+  private mark(what: string): void {
+    this.sim.trace.addString(`${this.sim.now()}|${what}|`);
+    this.timeline.push(`${this.sim.now()} ${what}`);
+  }
+
+  private cut(a: number, others: number[], oneWay: boolean, ms: number): void {
+    const heal = this.net.cut(a, others, oneWay);
+    this.heals.push(heal);
+    if (oneWay) this.own.oneWayPartitions++;
+    else this.own.partitions++;
+    const what = `${a}${oneWay ? '>' : '<>'}${others.join(',')}`;
+    this.mark(`cut ${what}`);
+    this.sim.at(this.sim.now() + ms, () => {
+      this.mark(`heal cut ${what}`);
+      heal();
+    });
+  }
+
+  private crash(spu: number, downMs: number, power: boolean): void {
+    if (this.sim.isDown(spu) || this.sim.nodes.isPaused(spu)) return;
+    if (power) {
+      if (this.sim.now() < this.powerLossUntil) return;
+      const rf = new Map(this.cfg.topics.map((t) => [t.name, t.replicationFactor]));
+      if (this.journal.logsOf(spu).some((l) => l.fsync !== 'always' && rf.get(l.topic) === 1)) return;
+    }
+    this.sim.crashNow(spu);
+    if (power) {
+      const losses = this.journal.powerLoss(spu, this.chaos);
+      this.own.powerLosses++;
+      for (const l of losses) {
+        this.own.offsetsLost += l.from - l.to;
+        if (l.torn) this.own.tornWrites++;
+      }
+      this.powerLossUntil = this.sim.now() + downMs;
+      this.onPowerLoss(spu, this.sim.now(), this.powerLossUntil, losses);
+      this.mark(`power loss spu ${spu}: ${losses.map((l) => `${l.topic}/${l.partition} ${l.from}→${l.to}${l.torn ? ' torn' : ''}`).join(', ')}`);
+    } else {
+      this.own.crashes++;
+      this.mark(`crash spu ${spu}`);
+    }
+    this.sim.at(this.sim.now() + downMs, () => {
+      if (!this.sim.isDown(spu)) return;
+      this.mark(`restart spu ${spu}`);
+      this.sim.restartNow(spu);
+    });
+  }
+
+  private pause(spu: number, ms: number): void {
+    const nodes = this.sim.nodes;
+    if (this.sim.isDown(spu) || nodes.isPaused(spu)) return;
+    nodes.pause(spu);
+    this.own.pauses++;
+    this.mark(`pause spu ${spu} for ${ms} ms`);
+    this.sim.at(this.sim.now() + ms, () => {
+      if (!nodes.isPaused(spu)) return;
+      this.mark(`resume spu ${spu}`);
+      nodes.resume(spu);
+    });
+  }
+
+  private fill(spu: number, ms: number): void {
+    this.mark(`fill storage spu ${spu}`);
+    this.sim.storageFault(spu, 'fillStorage');
+    this.filledAt.set(spu, this.sim.now());
+    this.own.storageFull++;
+    this.sim.at(this.sim.now() + ms, () => this.free(spu));
+  }
+
+  private free(spu: number): void {
+    this.sim.storageFault(spu, 'freeStorage');
+    this.freedAt.set(spu, this.sim.now());
+  }
+
+  /** Phase two: no new faults; end every fault in effect. */
+  heal(): void {
+    this.healed = true;
+    this.net.healed = true;
+    this.net.healAll();
+    for (const h of this.heals) h();
+    for (let spu = 1; spu <= this.cfg.spus; spu++) {
+      if (this.sim.nodes.isPaused(spu)) this.sim.nodes.resume(spu);
+      this.sim.restartNow(spu);
+      this.free(spu);
+    }
+    this.mark('heal');
+  }
+}
