@@ -29,6 +29,7 @@ import { readCheckpointHw, writeCheckpoint } from './log-checkpoint.js';
 import { type LogConfig, resolveLogConfig } from './log-config.js';
 import { type AppendResult, type LogDeps, type ReadOptions, checkIncomingBatch } from './log-types.js';
 import { type ReadResult, readBatches, segmentIndexFor } from './log-read.js';
+import { segmentsToRetire } from './log-retention.js';
 import { type RecoveryReport, recoverLogDir } from './recovery.js';
 import { Segment, type SegmentInfo } from './segment.js';
 import { FileSegmentStore } from './segment-file.js';
@@ -241,25 +242,11 @@ export class PartitionLog {
     writeCheckpoint(this.fs, this.dir, { hw: this.hwValue, base: this.base, leo: this.leo, epochs: this.epochs.entries() }, always);
   }
 
-  /**
-   * Remove oldest sealed segments that lie entirely below HW while the oldest is expired
-   * (maxTimestamp < now − retentionMs; a segment without timestamps has maxTimestamp −1) or the
-   * partition is larger than maxPartitionBytes. Stops at the first segment that stays.
-   */
+  /** Remove the oldest segments retention lets go (log-retention.ts); BASE moves to the next. */
   enforceRetention(): { removedSegments: number; base: number } {
     this.checkOpen();
-    const { retentionMs, maxPartitionBytes } = this.config;
-    const now = this.deps.now();
-    let removedSegments = 0;
-    while (this.segs.length > 1) {
-      const oldest = this.segs[0]!;
-      if (oldest.nextOffset > this.hwValue) break;
-      const expired = retentionMs !== Infinity && oldest.maxTimestamp < now - retentionMs;
-      const oversize = this.totalBytes > maxPartitionBytes;
-      if (!expired && !oversize) break;
-      this.dropSegment(0);
-      removedSegments++;
-    }
+    const removedSegments = segmentsToRetire(this.segs, this.hwValue, this.totalBytes, this.deps.now(), this.config);
+    for (let i = 0; i < removedSegments; i++) this.dropSegment(0);
     if (removedSegments > 0) {
       this.epochs.truncateFromStart(this.base);
       this.publish();
