@@ -41,7 +41,7 @@ export interface Plant {
   storage?(id: ActorId, storage: StorageProvider): StorageProvider;
 }
 
-/** Sees what actors receive and send (after pauses and plants), with the true time. */
+/** Sees what actors receive (as sent: before a plant rewrites it) and send, with the true time. */
 export interface MessageObserver {
   received?(to: ActorId, msg: Message, now: number): void;
   sent?(from: ActorId, to: ActorId, msg: Message, now: number): void;
@@ -165,9 +165,9 @@ function wrapActor(inner: Actor, id: ActorId, nodes: NodeFaults): Actor {
     },
     receive(msg, ctx) {
       if (nodes.hold(node, id, ctx, msg)) return;
+      nodes.observer?.received?.(id, msg, nodes.trueNow()); // what was sent, before any plant
       const m = nodes.plant?.message ? nodes.plant.message(id, msg, ctx.now()) : msg;
       if (m === null) return;
-      nodes.observer?.received?.(id, m, nodes.trueNow());
       inner.receive(m, viewOf(ctx));
       after();
     },

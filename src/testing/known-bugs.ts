@@ -39,10 +39,13 @@ export const KNOWN_BUGS = {
 } as const;
 export type KnownBug = keyof typeof KNOWN_BUGS;
 
+/** Checkers whose violations these bugs cause (a record lost or changed after it was promised). */
+const EXPLAINABLE = new Set(['acked-readable', 'exactly-once', 'consumed-committed', 'hw-monotonic', 'workload']);
+
 /** The known bug that explains `v`, if the ledger holds the evidence. */
 export function explain(v: Violation, ledger: Ledger): KnownBug | undefined {
-  if (v.tp === undefined || v.offset === undefined) return undefined;
-  if (ledger.unsafeAt(v.tp, v.offset)) return 'leader-local-isr';
+  if (v.tp === undefined || v.offset === undefined || !EXPLAINABLE.has(v.checker)) return undefined;
+  if (ledger.unsafeAt(v.tp, v.offset).some((u) => ledger.leaderLocal(u))) return 'leader-local-isr';
   for (const c of ledger.cuts) {
     if (`${c.topic}/${c.partition}` !== v.tp || v.offset < c.to || v.offset >= c.from) continue;
     const leaders = ledger.leaders.get(v.tp) ?? [];

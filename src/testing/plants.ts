@@ -9,7 +9,8 @@
  *
  *   ack-before-replication  leaders answer acks=all as acks=1 (before followers have it)  → acked-readable
  *   skip-dedup              leaders see batches without producer ids (no dedup)            → exactly-once
- *   read-uncommitted        leaders serve read_committed fetches up to LEO                  → consumed-committed
+ *   read-uncommitted        leaders serve read_committed fetches up to LEO                  → read-committed
+ *   leader-truncates-to-hw  a replica made leader first drops what lies above its own HW    → consumed-committed
  *   lose-commit             every other OffsetCommit is applied to another group           → commits
  *   stale-transition        the SC publishes a status change with a stale `from`          → transitions
  *   stale-hw                leaders report an older HW now and then                        → hw-monotonic
@@ -23,12 +24,12 @@ import { isReplicaId, nodeOf, SC_ID, spuOf } from '../runtime/actor-ids.js';
 import type { Plant } from '../sim/node-faults.js';
 import { BatchLayout } from '../storage/batch-layout.js';
 import { crc32c } from '../storage/crc32c.js';
-import type { StorageBudget } from '../storage/index.js';
-import type { Fetch, Produce, ReplicaFetchReply, ReplicaReport, SpuRegister, StatusEvent } from '../../actors/messages.js';
+import type { PartitionLog, StorageBudget } from '../storage/index.js';
+import type { Fetch, Produce, ReplicaAssign, ReplicaFetchReply, ReplicaReport, SpuRegister, StatusEvent } from '../../actors/messages.js';
 import type { OffsetCommit } from '../../actors/groups/messages.js';
 
 export const PLANTS = [
-  'ack-before-replication', 'skip-dedup', 'read-uncommitted', 'lose-commit', 'stale-transition',
+  'ack-before-replication', 'skip-dedup', 'read-uncommitted', 'leader-truncates-to-hw', 'lose-commit', 'stale-transition',
   'stale-hw', 'corrupt-follower', 'confirm-extra-spu', 'space-lie', 'stuck-follower',
 ] as const;
 export type PlantName = (typeof PLANTS)[number];
@@ -69,6 +70,28 @@ export function makePlant(name: PlantName, spus: number): Plant {
       };
     case 'read-uncommitted':
       return { message: (to, m) => (m.type === 'Fetch' ? { ...(m as Fetch), isolation: 'read_uncommitted' } as Fetch : m) };
+    case 'leader-truncates-to-hw': {
+      const logs = new Map<ActorId, PartitionLog>();
+      const epochs = new Map<ActorId, number>();
+      return {
+        storage: (id, storage) => (!isReplicaId(id) ? storage : {
+          ...storage,
+          openLog: (spu, topic, partition, config) => {
+            const log = storage.openLog(spu, topic, partition, config);
+            logs.set(id, log);
+            return log;
+          },
+        }),
+        message: (to, m) => {
+          if (m.type !== 'ReplicaAssign') return m;
+          const a = m as ReplicaAssign;
+          const log = logs.get(to);
+          if (log && a.leader === spuOf(to) && a.epoch > (epochs.get(to) ?? 0)) log.truncateTo(log.hw);
+          epochs.set(to, Math.max(epochs.get(to) ?? 0, a.epoch));
+          return m;
+        },
+      };
+    }
     case 'lose-commit': {
       let n = 0;
       return {

@@ -155,6 +155,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
       ...checkAckedReadable(work.acked, back.records),
       ...checkExactlyOnce(work.acked, back.records, work.sent, work.idempotent),
       ...checkConsumed(work.consumed, back.records),
+      ...ledger.pastHw,
       ...checkCommits(work.commits, fetched),
       ...checkTransitions(events),
       ...checkHwMonotonic(hwSamples),
