@@ -61,6 +61,8 @@ export class GroupConsumer implements AsyncIterable<GroupRecord> {
   private readonly committedAt = new Map<string, number>();
   private epoch = 0;
   private closed = false;
+  /** Stopped like a killed process: no commit, no LeaveGroup (abandon()). */
+  private abandoned = false;
   private failure: unknown;
   private dataSignal = new AbortController();
   private roomSignal = new AbortController();
@@ -118,7 +120,7 @@ export class GroupConsumer implements AsyncIterable<GroupRecord> {
         await this.assign(gen);
         assigned();
         const code = await this.heartbeats();
-        await this.revoke(code === Kafka.REBALANCE_IN_PROGRESS || this.closed);
+        await this.revoke(!this.abandoned && (code === Kafka.REBALANCE_IN_PROGRESS || this.closed));
       }
     } catch (err) {
       this.failure = err;
@@ -237,7 +239,7 @@ export class GroupConsumer implements AsyncIterable<GroupRecord> {
       }
       if (this.closed) return undefined;
       this.dataSignal = new AbortController();
-      await this.t.sleep(1_000, this.dataSignal.signal);
+      await this.t.sleep(100, this.dataSignal.signal); // woken by a pump; short, so simulated members take turns
     }
   }
 
@@ -268,6 +270,19 @@ export class GroupConsumer implements AsyncIterable<GroupRecord> {
       }
       this.markProcessed(item, item.batch.lastOffset + 1);
     }
+  }
+
+  /**
+   * Stop at once as a crashed process would: nothing is committed and the group is not told; it
+   * rebalances when this member's session expires (simulations of member crashes use it).
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.abandoned = true;
+    this.closed = true;
+    this.closeSignal.abort();
+    this.dataSignal.abort();
+    for (const o of this.owned.values()) o.consumer.close();
   }
 
   /** Stop reading; commit what was processed (auto-commit), leave the group. */
