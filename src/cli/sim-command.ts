@@ -1,7 +1,9 @@
 /**
  * `rivulet sim --seed S` replays one seed in this process; `rivulet sim --seeds N [--from S]` runs
- * N seeds on a piscina pool (one thread per core). Prints a line per seed, and for a failure its
- * config, problems and replay command. Exit 1 when any seed failed.
+ * N seeds on a piscina pool (one thread per core). Text: a line per failing seed (its config,
+ * problems, fault timeline and replay command), then totals — seeds passed and failed (those
+ * explained by a known open bug counted apart), faults by kind, time and seeds/s. `-O json`: every
+ * seed's result (fault counts by kind included) and the same totals. Exit 1 when any seed failed.
  */
 import { describeRun, runSeed, runSeeds, type SimRunResult } from '../index.js';
 
@@ -13,12 +15,57 @@ export interface SimCommandOptions {
   json: boolean;
 }
 
+type FaultCounts = SimRunResult['faults'];
+
+export interface SimTotals {
+  seeds: number;
+  passed: number;
+  failed: number;
+  /** Failed seeds explained by a known open bug, by bug. */
+  known: Record<string, number[]>;
+  /** Failed seeds nothing known explains. */
+  unexplained: number[];
+  faults: FaultCounts;
+  acked: number;
+  virtualSeconds: number;
+  seconds: number;
+  seedsPerSecond: number;
+}
+
+export function simTotals(results: SimRunResult[], seconds: number): SimTotals {
+  const faults = {} as Record<string, number>;
+  const known: Record<string, number[]> = {};
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.faults)) faults[k] = (faults[k] ?? 0) + v;
+    const bug = r.failure?.known;
+    if (bug) (known[bug] ??= []).push(r.seed);
+  }
+  const failed = results.filter((r) => !r.ok);
+  return {
+    seeds: results.length,
+    passed: results.length - failed.length,
+    failed: failed.length,
+    known,
+    unexplained: failed.filter((r) => !r.failure!.known).map((r) => r.seed),
+    faults: faults as unknown as FaultCounts,
+    acked: results.reduce((n, r) => n + r.workload.acked, 0),
+    virtualSeconds: Math.round(results.reduce((n, r) => n + r.virtualMs, 0) / 1000),
+    seconds: Number(seconds.toFixed(1)),
+    seedsPerSecond: Number((results.length / Math.max(seconds, 1e-3)).toFixed(1)),
+  };
+}
+
+const faultLine = (f: FaultCounts) => Object.entries(f).map(([k, v]) => `${k} ${v}`).join(', ');
+
 export async function simCommand(o: SimCommandOptions, out: (line: string) => void): Promise<number> {
   let results: SimRunResult[];
-  const started = Date.now();
+  const started = performance.now();
   if (o.seed !== undefined) {
     results = [await runSeed(o.seed)];
-    if (!o.json) out(describeRun(results[0]!));
+    if (!o.json) {
+      out(describeRun(results[0]!));
+      out(`  faults: ${faultLine(results[0]!.faults)}`);
+    }
   } else {
     results = await runSeeds({
       from: o.from,
@@ -29,11 +76,14 @@ export async function simCommand(o: SimCommandOptions, out: (line: string) => vo
       },
     });
   }
-  const failed = results.filter((r) => !r.ok);
-  if (o.json) out(JSON.stringify({ results, failed: failed.map((r) => r.seed) }, null, 2));
+  const totals = simTotals(results, (performance.now() - started) / 1000);
+  if (o.json) out(JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.seed), totals }, null, 2));
   else if (o.seed === undefined) {
-    out(`${results.length} seeds from ${o.from}: ${results.length - failed.length} passed, ${failed.length} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    for (const r of failed) out(`  replay: ${r.replay}`);
+    const knownCount = totals.failed - totals.unexplained.length;
+    out(`${totals.seeds} seeds from ${o.from}: ${totals.passed} passed, ${totals.failed} failed${knownCount > 0 ? ` (${knownCount} by known open bugs)` : ''} in ${totals.seconds} s (${totals.seedsPerSecond} seeds/s, ${totals.virtualSeconds} s virtual, ${totals.acked} records acknowledged)`);
+    out(`faults: ${faultLine(totals.faults)}`);
+    for (const [bug, seeds] of Object.entries(totals.known)) out(`known bug ${bug}: seeds ${seeds.join(', ')}`);
+    for (const r of results.filter((x) => !x.ok && !x.failure!.known)) out(`  replay: ${r.replay}`);
   }
-  return failed.length === 0 ? 0 : 1;
+  return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -154,7 +154,8 @@ export class FaultSchedule {
       }
       this.powerLossUntil = this.sim.now() + downMs;
       this.onPowerLoss(spu, this.sim.now(), this.powerLossUntil, losses);
-      this.mark(`power loss spu ${spu}: ${losses.map((l) => `${l.topic}/${l.partition} ${l.from}→${l.to}${l.torn ? ' torn' : ''}`).join(', ')}`);
+      const lost = losses.map((l) => `${l.topic}/${l.partition} ${l.from}→${l.to}${l.torn ? ' torn' : ''}`).join(', ');
+      this.mark(`power loss spu ${spu}: ${lost || 'nothing unsynced'}`);
     } else {
       this.own.crashes++;
       this.mark(`crash spu ${spu}`);
