@@ -66,7 +66,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     const heartbeatMs = options.heartbeatMs ?? CLUSTER_DEFAULTS.heartbeatMs;
     const plan: ClusterPlan = {
       spuIds,
-      sc: { id: SC_ID, behavior: 'sc', args: { spuIds, heartbeatMs, spuTimeoutMs: options.spuTimeoutMs ?? CLUSTER_DEFAULTS.spuTimeoutMs } },
+      sc: { id: SC_ID, behavior: 'sc', args: { spuIds, heartbeatMs, spuTimeoutMs: options.spuTimeoutMs ?? CLUSTER_DEFAULTS.spuTimeoutMs, groups: options.groups ?? {} } },
       spus: spuIds.map((spuId) => ({ id: spuActorId(spuId), behavior: 'spu', args: { spuId, heartbeatMs }, spuId })),
     };
     let transport: HostTransport;

@@ -58,6 +58,16 @@ export interface ClusterOptions {
   /** pino level for host/actor logs, default 'silent'. */
   logLevel?: string;
   maxWorkers?: number;
+  /** The consumer-group coordinator (actors/groups): all optional, defaults in its group-state.ts. */
+  groups?: GroupOptions;
+}
+
+export interface GroupOptions {
+  /** An empty group waits this long for more members before its first generation (default 200; Kafka: 3000). */
+  initialRebalanceDelayMs?: number;
+  /** Accepted JoinGroup session timeouts (defaults 100 and 1,800,000; Kafka: 6000 and 1,800,000). */
+  minSessionTimeoutMs?: number;
+  maxSessionTimeoutMs?: number;
 }
 
 export const CLUSTER_DEFAULTS = {

@@ -18,8 +18,9 @@ import { describeValue } from './record-input.js';
 
 const KEYS = new Set([
   'spus', 'home', 'threads', 'simulation', 'heartbeatMs', 'spuTimeoutMs', 'storageBytes', 'ringBytes', 'produceRingBytes',
-  'requestTimeoutMs', 'logLevel', 'maxWorkers',
+  'requestTimeoutMs', 'logLevel', 'maxWorkers', 'groups',
 ]);
+const GROUP_KEYS = new Set(['initialRebalanceDelayMs', 'minSessionTimeoutMs', 'maxSessionTimeoutMs']);
 const SIM_KEYS = new Set(['seed', 'latencyMs', 'network']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MAX_MS = 2 ** 31 - 1;
@@ -85,6 +86,15 @@ export function validateClusterOptions(given: unknown): asserts given is Cluster
   integer(o, 'requestTimeoutMs', 1, MAX_MS);
   integer(o, 'maxWorkers', 1, 4096);
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel as string)) throw bad('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${describeValue(o.logLevel)}`);
+  if (o.groups !== undefined) {
+    const g = o.groups as Record<string, unknown>;
+    if (typeof g !== 'object' || g === null || Array.isArray(g)) throw bad('groups', `must be { initialRebalanceDelayMs?, minSessionTimeoutMs?, maxSessionTimeoutMs? }, got ${describeValue(g)}`);
+    for (const k of Object.keys(g)) if (!GROUP_KEYS.has(k)) throw bad(`groups.${k}`, `is unknown (known: ${[...GROUP_KEYS].join(', ')})`);
+    for (const k of GROUP_KEYS) {
+      const v = g[k];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_MS)) throw bad(`groups.${k}`, `must be an integer in 0..${MAX_MS}, got ${describeValue(v)}`);
+    }
+  }
   if (o.simulation !== undefined) {
     const sim = o.simulation as Record<string, unknown>;
     if (typeof sim !== 'object' || sim === null || Array.isArray(sim)) throw bad('simulation', `must be { seed, latencyMs?, network? }, got ${describeValue(sim)}`);
