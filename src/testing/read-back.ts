@@ -1,13 +1,14 @@
 /**
- * The end of a simulation run: read every partition back through the embedded API (read_committed,
- * from the beginning up to the HW the listing shows), and compare the replicas' logs byte for byte
- * (only once they converged: before, they may legitimately differ).
+ * The end of a simulation run: what each partition's log holds — its leader's log (as the SC lists
+ * it) from BASE up to its HW, read from the simulated storage — and whether the replicas' logs
+ * are byte-identical (only once they converged: before, they may legitimately differ).
  *
- * A partition that is not Online is not read (its failure is the convergence bound's, liveness):
- * a consumer of a leaderless partition would retry forever.
+ * Reading the storage, not a consumer: a consumer of a partition whose listed HW is never reached
+ * (no convergence) would poll forever; the consume path is judged by the workload's consumers,
+ * whose every record must be found here (consumed-committed).
  */
 import type { Cluster } from '../cluster/cluster.js';
-import { Offset } from '../cluster/offset.js';
+import { decodeBatch } from '../storage/index.js';
 import type { SimHost } from '../sim/sim-host.js';
 import { checkConverged, type LogRecord, type Violation } from './checkers.js';
 
@@ -17,20 +18,17 @@ export async function readBack(c: Cluster, sim: SimHost, converged: boolean): Pr
   const records: LogRecord[] = [];
   const problems: Violation[] = [];
   for (const p of await c.admin.listPartitions()) {
-    if (p.resolution !== 'Online') continue;
-    if (p.hw > p.base) {
-      const consumer = await c.consumer(p.topic, { partition: p.partition, offset: Offset.beginning() });
-      for await (const b of consumer.batches()) {
-        for (const r of b.records) records.push({ topic: p.topic, partition: p.partition, offset: r.offset, value: decoder.decode(r.value) });
-        if (b.lastOffset >= p.hw - 1) break;
-      }
-      consumer.close();
+    const read = (spu: number, upTo: number): Uint8Array[] => {
+      const log = sim.storage.openLog(spu, p.topic, p.partition, {});
+      const end = Math.min(upTo, log.leo);
+      return end > log.base ? log.read(log.base, { maxOffset: end, maxBytes: 1 << 30 }).batches : [];
+    };
+    const leaderLog = sim.storage.openLog(p.leader, p.topic, p.partition, {});
+    for (const b of read(p.leader, leaderLog.hw)) {
+      for (const r of decodeBatch(b).records) records.push({ topic: p.topic, partition: p.partition, offset: r.offset, value: decoder.decode(r.value) });
     }
     if (!converged) continue;
-    const logs = [p.leader, ...p.replicas].map((spu) => {
-      const log = sim.storage.openLog(spu, p.topic, p.partition, {});
-      return { spu, bytes: log.leo > log.base ? log.read(log.base, { maxOffset: log.leo, maxBytes: 1 << 30 }).batches : [] };
-    });
+    const logs = [p.leader, ...p.replicas].map((spu) => ({ spu, bytes: read(spu, Infinity) }));
     problems.push(...checkConverged(`${p.topic}/${p.partition}`, logs));
   }
   return { records, problems };
