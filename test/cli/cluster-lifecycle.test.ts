@@ -1,8 +1,8 @@
 /**
  * The cluster lifecycle end to end (DESIGN §7, issue 13's stories 1 and 2): the real CLI from
- * dist/ against real daemons, temporary homes, free ports (`--port 0`). Records are produced and
- * read through `connect({ home })` (the data commands have their own tests). Every daemon is
- * killed in afterAll, even after a failure.
+ * dist/ against real daemons, temporary homes, free ports (`--port 0`). Records go through the
+ * CLI in story 1 (`topic create`, `produce -f`, `consume -B -d`) and through `connect({ home })`
+ * in story 2. Every daemon is killed in afterAll, even after a failure.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -73,7 +73,11 @@ describe.concurrent('rivulet cluster', { timeout: 120_000 }, () => {
     homes.track(home);
     expect(created.stdout).toContain(`cluster created at ${home}: SPUs 1, 2, 3 online`);
     expect(fs.statSync(path.join(home, 'run', 'daemon.json')).mode & 0o777).toBe(0o600);
-    await produce(home, 'repltopic', 1000, 3);
+    // The data through the CLI too: a topic with replication 3, 1,000 lines from a file.
+    expect(ok(await rivulet(['topic', 'create', 'repltopic', '-r', '3', '--home', home])).stdout.trim()).toBe('topic "repltopic" created');
+    const file = path.join(homes.make(), 'lines.txt');
+    fs.writeFileSync(file, `${expected(1000).join('\n')}\n`);
+    expect(ok(await rivulet(['produce', 'repltopic', '-f', file, '--home', home])).stdout.trim()).toBe('1000 records acknowledged (topic "repltopic", acks=all)');
 
     const down = ok(await rivulet(['cluster', 'shutdown', '--home', home]));
     expect(down.stdout).toContain('shut down: data and config kept');
@@ -88,7 +92,8 @@ describe.concurrent('rivulet cluster', { timeout: 120_000 }, () => {
     const st = await status(home);
     expect(st).toMatchObject({ state: 'running', spus: 3 });
     expect(st.spuStatus!.map((s) => [s.id, s.status])).toEqual([[1, 'online'], [2, 'online'], [3, 'online']]);
-    expect(await readAll(home, 'repltopic', 1000)).toEqual(expected(1000));
+    const consumed = ok(await rivulet(['consume', 'repltopic', '-B', '-d', '--home', home]));
+    expect(consumed.stdout).toBe(`${expected(1000).join('\n')}\n`); // exactly the 1,000 lines, in order
 
     refused(await rivulet(['cluster', 'create', '--spus', '3', '--port', '0', '--home', home]), 1, /already running.*`rivulet cluster delete`.*`rivulet cluster resume`/);
     refused(await rivulet(['cluster', 'resume', '--spus', '1', '--home', home]), 2, /takes no config flags/);
