@@ -17,13 +17,25 @@
  *   longer than the SPU timeout (a kill -9 may come back faster).
  * - `heal()` (phase two) stops what has not started, and ends everything: cuts healed, pauses
  *   resumed, SPUs restarted, storage freed, no more network faults.
+ *
+ * Failure detection is checked here too (`detection`): an SPU still down or paused
+ * DETECT_FACTOR × the SPU timeout + DETECT_SLACK_MS after it stopped must be listed offline by the
+ * SC (a probe: listSpus straight to the SC; the slack covers heartbeat and tick periods, latency and
+ * the SC's clock drift).
  */
 import type { NetworkFaultCounts, NetworkFaults } from '../sim/fault-model.js';
 import type { NodeFaults } from '../sim/node-faults.js';
 import type { LogLoss, WriteJournal } from '../sim/power-loss.js';
 import { Prng } from '../sim/prng.js';
 import type { SimHost } from '../sim/sim-host.js';
+import type { Message } from '../runtime/actor.js';
+import type { AdminReply } from '../../actors/messages.js';
+import type { Violation } from './checkers.js';
 import type { SimRunConfig } from './sim-config.js';
+
+const DETECT_FACTOR = 1.1;
+const DETECT_SLACK_MS = 700;
+const PROBE_CLIENT = 'client:sim-probe';
 
 export interface FaultCounts extends NetworkFaultCounts {
   partitions: number;
@@ -58,6 +70,12 @@ export class FaultSchedule {
   readonly freedAt = new Map<number, number>();
   /** What happened when (virtual ms), for a failure's report. */
   readonly timeline: string[] = [];
+  /** SPUs the SC still listed online long after they stopped (checker `detection`). */
+  readonly detection: Violation[] = [];
+  private readonly probes = new Map<number, { spu: number; what: string }>();
+  /** Per SPU: since when it is down or paused (one at a time), while it is. */
+  private readonly stoppedAt = new Map<number, number>();
+  private probeSeq = 1;
   private readonly chaos: Prng;
   private healed = false;
   private powerLossUntil = -1;
@@ -74,6 +92,29 @@ export class FaultSchedule {
     private readonly onPowerLoss: (spu: number, at: number, until: number, losses: LogLoss[]) => void = () => {},
   ) {
     this.chaos = new Prng((cfg.seed ^ 0x27d4eb2f) >>> 0);
+    sim.registerClient(PROBE_CLIENT, (m) => this.probed(m));
+  }
+
+  /** After the detection bound, ask the SC whether `spu` (stopped at `since`) is offline. */
+  private expectOffline(spu: number, what: string): void {
+    const since = this.sim.now();
+    this.stoppedAt.set(spu, since);
+    const at = since + Math.ceil(this.cfg.spuTimeoutMs * DETECT_FACTOR) + DETECT_SLACK_MS;
+    this.sim.at(at, () => {
+      if (this.healed || this.stoppedAt.get(spu) !== since) return; // back meanwhile
+      const reqId = this.probeSeq++;
+      this.probes.set(reqId, { spu, what: `SPU ${spu} ${what} at ${since} is still online at ${at}` });
+      this.sim.inject(PROBE_CLIENT, 'sc', { type: 'AdminRequest', reqId, replyTo: PROBE_CLIENT, op: 'listSpus' } as Message);
+    });
+  }
+
+  private probed(m: Message): void {
+    const r = m as AdminReply;
+    const probe = this.probes.get(r.reqId);
+    if (!probe || m.type !== 'AdminReply') return;
+    this.probes.delete(r.reqId);
+    const s = (r.result as { id: number; status: string }[] | undefined)?.find((x) => x.id === probe.spu);
+    if (s?.status === 'online') this.detection.push({ checker: 'detection', text: `${probe.what} (SPU timeout ${this.cfg.spuTimeoutMs} ms)` });
   }
 
   get counts(): FaultCounts {
@@ -160,7 +201,9 @@ export class FaultSchedule {
       this.own.crashes++;
       this.mark(`crash spu ${spu}`);
     }
+    this.expectOffline(spu, power ? 'lost power' : 'crashed');
     this.sim.at(this.sim.now() + downMs, () => {
+      this.stoppedAt.delete(spu);
       if (!this.sim.isDown(spu)) return;
       this.mark(`restart spu ${spu}`);
       this.sim.restartNow(spu);
@@ -172,8 +215,10 @@ export class FaultSchedule {
     if (this.sim.isDown(spu) || nodes.isPaused(spu)) return;
     nodes.pause(spu);
     this.own.pauses++;
+    this.expectOffline(spu, 'paused');
     this.mark(`pause spu ${spu} for ${ms} ms`);
     this.sim.at(this.sim.now() + ms, () => {
+      this.stoppedAt.delete(spu);
       if (!nodes.isPaused(spu)) return;
       this.mark(`resume spu ${spu}`);
       nodes.resume(spu);

@@ -18,6 +18,7 @@
  *   confirm-extra-spu       the SC confirms an SPU id it was not configured with            → confirmed-spus
  *   space-lie               replicas see free space on a full disk                         → out-of-space
  *   stuck-follower          the highest SPU's followers never get fetch answers           → liveness
+ *   sc-misses-timeouts      the SC's tick (its heartbeat-timeout check) is lost            → detection
  */
 import type { ActorId, Message } from '../runtime/actor.js';
 import { isReplicaId, nodeOf, SC_ID, spuOf } from '../runtime/actor-ids.js';
@@ -30,7 +31,7 @@ import type { OffsetCommit } from '../../actors/groups/messages.js';
 
 export const PLANTS = [
   'ack-before-replication', 'skip-dedup', 'read-uncommitted', 'leader-truncates-to-hw', 'lose-commit', 'stale-transition',
-  'stale-hw', 'corrupt-follower', 'confirm-extra-spu', 'space-lie', 'stuck-follower',
+  'stale-hw', 'corrupt-follower', 'confirm-extra-spu', 'space-lie', 'stuck-follower', 'sc-misses-timeouts',
 ] as const;
 export type PlantName = (typeof PLANTS)[number];
 
@@ -169,5 +170,7 @@ export function makePlant(name: PlantName, spus: number): Plant {
       };
     case 'stuck-follower':
       return { message: (to, m) => (m.type === 'ReplicaFetchReply' && nodeOf(to) === spus ? null : m) };
+    case 'sc-misses-timeouts':
+      return { message: (to, m) => (to === SC_ID && m.type === 'Tick' ? null : m) };
   }
 }

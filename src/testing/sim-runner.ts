@@ -161,6 +161,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
       ...checkHwMonotonic(hwSamples),
       ...back.problems,
       ...oos.check(),
+      ...schedule.detection,
     );
     if (!converged && problems.length === 0) {
       kind = 'liveness';

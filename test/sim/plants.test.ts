@@ -20,6 +20,7 @@ const BITES: Record<PlantName, string> = {
   'confirm-extra-spu': 'confirmed-spus',
   'space-lie': 'out-of-space',
   'stuck-follower': 'liveness',
+  'sc-misses-timeouts': 'detection',
 };
 const MAX_SEEDS = 40;
 
