@@ -82,7 +82,6 @@ function rejoin(ctx: Context, model: CoordinatorModel, g: Group, m: Member, req:
   if (answerNow) {
     // A lost JoinGroup response, or a follower with nothing new: the current generation, no rebalance.
     toGroupClient(ctx, req.replyTo, joinResult(g, m, req.reqId));
-    if (g.state === 'CompletingRebalance') g.pendingSync.add(m.memberId);
     return;
   }
   if (m.awaitingJoin) {

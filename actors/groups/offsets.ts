@@ -107,14 +107,31 @@ export function persist(ctx: Context, model: CoordinatorModel): void {
   ctx.storage.saveState(STATE_NAME, state);
 }
 
+const isSavedOffset = (o: unknown): o is [string, number, number, string | null] =>
+  Array.isArray(o) && typeof o[0] === 'string' && Number.isInteger(o[1]) && Number.isInteger(o[2]) && (o[3] === null || typeof o[3] === 'string');
+
+/** Load what persist() saved; entries that do not have its shape are skipped and logged, never fatal. */
 export function restore(ctx: Context, model: CoordinatorModel): void {
-  const saved = ctx.storage.loadState(STATE_NAME) as PersistedGroups | undefined;
-  if (!saved || saved.version !== 1) return;
+  const saved = ctx.storage.loadState(STATE_NAME) as Partial<PersistedGroups> | undefined;
+  if (saved === undefined) return;
+  if (saved?.version !== 1 || !Array.isArray(saved.groups)) {
+    ctx.log.error({ state: STATE_NAME }, 'groups: saved state has an unknown shape; starting without committed offsets');
+    return;
+  }
+  let skipped = 0;
   for (const s of saved.groups) {
+    if (typeof s?.id !== 'string' || !Array.isArray(s.offsets)) {
+      skipped++;
+      continue;
+    }
     const g = newGroup(s.id);
-    g.protocolType = s.protocolType;
-    for (const [topic, partition, offset, metadata] of s.offsets) g.offsets.set(offsetKey(topic, partition), { offset, metadata });
+    g.protocolType = typeof s.protocolType === 'string' ? s.protocolType : '';
+    for (const o of s.offsets) {
+      if (isSavedOffset(o)) g.offsets.set(offsetKey(o[0], o[1]), { offset: o[2], metadata: o[3] });
+      else skipped++;
+    }
     model.groups.set(g.id, g);
   }
+  if (skipped > 0) ctx.log.error({ skipped }, 'groups: skipped malformed saved entries');
   ctx.log.info({ groups: saved.groups.length }, 'groups: committed offsets restored');
 }

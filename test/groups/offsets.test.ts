@@ -89,3 +89,15 @@ describe('group coordinator: offsets', () => {
     expect(h.list().groups).toEqual([{ groupId: G, protocolType: 'consumer', state: 'Stable' }]);
   });
 });
+
+describe('group coordinator: saved state', () => {
+  it('skips malformed saved entries instead of failing to start', () => {
+    const h = new GroupHarness();
+    h.storage.saveState('groups', { version: 1, groups: [{ id: 'ok', protocolType: 'consumer', offsets: [['t', 0, 3, null], ['t', 'x', 1, null]] }, { nope: true }] });
+    const restarted = new GroupHarness({}, h.storage);
+    expect(restarted.fetch('ok', null).offsets.map((o) => [o.partition, o.offset])).toEqual([[0, 3]]);
+    expect(restarted.d.ctx.lines.some((l) => l.level === 'error')).toBe(true);
+    h.storage.saveState('groups', 'garbage');
+    expect(new GroupHarness({}, h.storage).list().groups).toEqual([]);
+  });
+});
