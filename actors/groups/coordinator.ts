@@ -17,12 +17,12 @@ import { onJoin } from './join.js';
 import { onList, onDescribe } from './listing.js';
 import { onHeartbeat, onLeave, onSync } from './members.js';
 import type { GroupsMessage } from './messages.js';
-import { onCommit, onOffsetFetch, restore } from './offsets.js';
+import { flushCommits, onCommit, onOffsetFetch, restore } from './offsets.js';
 import { onJoinTimeout, onSessionTimeout, onSyncTimeout } from './rebalance.js';
 
 export const isGroupsMessage = messageGuard<GroupsMessage>({
   GroupJoin: true, GroupSync: true, GroupHeartbeat: true, GroupLeave: true, OffsetCommit: true, OffsetFetch: true,
-  GroupList: true, GroupDescribe: true, GroupJoinTimeout: true, GroupSyncTimeout: true, GroupSessionTimeout: true,
+  GroupList: true, GroupDescribe: true, GroupJoinTimeout: true, GroupSyncTimeout: true, GroupSessionTimeout: true, GroupFlush: true,
 });
 
 function receive(ctx: Context, model: CoordinatorModel, msg: GroupsMessage): void {
@@ -49,6 +49,8 @@ function receive(ctx: Context, model: CoordinatorModel, msg: GroupsMessage): voi
       return onSyncTimeout(ctx, model, msg.groupId, msg.token);
     case 'GroupSessionTimeout':
       return onSessionTimeout(ctx, model, msg.groupId, msg.memberId);
+    case 'GroupFlush':
+      return flushCommits(ctx, model);
   }
 }
 
@@ -64,7 +66,7 @@ export function groupConfigOf(args: unknown): GroupConfig {
 }
 
 export function createGroupCoordinator(args: unknown): Actor {
-  const model: CoordinatorModel = { config: groupConfigOf(args), groups: new Map() };
+  const model: CoordinatorModel = { config: groupConfigOf(args), groups: new Map(), unsaved: [] };
   return {
     onStart(ctx: Context) {
       restore(ctx, model);
@@ -72,6 +74,9 @@ export function createGroupCoordinator(args: unknown): Actor {
     receive(msg: Message, ctx: Context) {
       if (isGroupsMessage(msg)) receive(ctx, model, msg);
       else unexpected(ctx, 'group coordinator', msg);
+    },
+    onStop(ctx: Context) {
+      flushCommits(ctx, model);
     },
   };
 }

@@ -16,7 +16,7 @@
  * - A member has at most one parked join and one parked sync.
  */
 import type { ActorId, TimerId } from '../../src/runtime/actor.js';
-import type { GroupProtocol, GroupState } from './messages.js';
+import type { GroupProtocol, GroupState, OffsetCommitReply } from './messages.js';
 
 export interface GroupConfig {
   initialRebalanceDelayMs: number;
@@ -99,6 +99,8 @@ export interface Group {
 export interface CoordinatorModel {
   readonly config: GroupConfig;
   readonly groups: Map<string, Group>;
+  /** Commit replies waiting for this turn's save (offsets.ts), in arrival order. */
+  readonly unsaved: { to: ActorId; reply: OffsetCommitReply }[];
 }
 
 export function newGroup(id: string): Group {

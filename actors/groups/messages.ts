@@ -150,10 +150,12 @@ export interface GroupJoinTimeout { type: 'GroupJoinTimeout'; groupId: string; t
 export interface GroupSyncTimeout { type: 'GroupSyncTimeout'; groupId: string; token: number }
 /** A member's session deadline (re-armed on expiry if it heartbeated meanwhile). */
 export interface GroupSessionTimeout { type: 'GroupSessionTimeout'; groupId: string; memberId: string }
+/** Save the commits of this turn at once, then answer them (offsets.ts: one save for many commits). */
+export interface GroupFlush { type: 'GroupFlush' }
 
 // ---- who receives what ----------------------------------------------------------------------
 export type GroupRequest = GroupJoin | GroupSync | GroupHeartbeat | GroupLeave | OffsetCommit | OffsetFetchRequest | GroupList | GroupDescribe;
-export type GroupTimer = GroupJoinTimeout | GroupSyncTimeout | GroupSessionTimeout;
+export type GroupTimer = GroupJoinTimeout | GroupSyncTimeout | GroupSessionTimeout | GroupFlush;
 /** Messages the group coordinator receives. */
 export type GroupsMessage = GroupRequest | GroupTimer;
 /** Replies clients receive from the coordinator. */

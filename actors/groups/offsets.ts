@@ -10,14 +10,16 @@
  * Persistence: every group's offsets (and protocol type) are saved through ctx.storage's state
  * store under STATE_NAME before the commit is answered — the SC's mechanism (a JSON file written
  * atomically under <home>/metadata/ in disk mode, memory otherwise) — and restored on start, so an
- * OffsetFetch after a restart returns what was committed. Members are not persisted: after a
+ * OffsetFetch after a restart returns what was committed. Commits are applied at once (an
+ * OffsetFetch sees them) but answered after a GroupFlush timer of 0 ms: the commits that arrive in
+ * one turn share one save (a disk-mode save is a write + fsync) instead of one each. Members are not persisted: after a
  * restart they rejoin (their heartbeats get UNKNOWN_MEMBER_ID).
  */
 import type { Context } from '../../src/runtime/actor.js';
 import { GroupError, newGroup, offsetKey, splitOffsetKey, type CoordinatorModel, type Group } from './group-state.js';
 import type { OffsetCommit, OffsetFetchRequest } from './messages.js';
 import { touch } from './rebalance.js';
-import { toGroupClient } from './send.js';
+import { scheduleGroups, toGroupClient } from './send.js';
 
 export const STATE_NAME = 'groups';
 
@@ -65,8 +67,15 @@ export function onCommit(ctx: Context, model: CoordinatorModel, req: OffsetCommi
     g!.offsets.set(offsetKey(topic, partition), { offset, metadata });
     return { topic, partition, errorCode: GroupError.NONE };
   });
+  if (model.unsaved.length === 0) scheduleGroups(ctx, 0, { type: 'GroupFlush' });
+  model.unsaved.push({ to: req.replyTo, reply: { type: 'OffsetCommitReply', reqId: req.reqId, results } });
+}
+
+/** Save once for every commit since the last flush, then answer them. */
+export function flushCommits(ctx: Context, model: CoordinatorModel): void {
+  if (model.unsaved.length === 0) return;
   persist(ctx, model);
-  toGroupClient(ctx, req.replyTo, { type: 'OffsetCommitReply', reqId: req.reqId, results });
+  for (const { to, reply } of model.unsaved.splice(0)) toGroupClient(ctx, to, reply);
 }
 
 function answerAll(ctx: Context, req: OffsetCommit, errorCode: number): void {

@@ -35,10 +35,11 @@ export class GroupHarness {
     }
   }
 
-  /** Send a request; returns its reqId. */
+  /** Send a request and end the turn (0 ms timers fire: commits are answered after their save); returns its reqId. */
   send(msg: Omit<GroupsMessage, 'reqId' | 'replyTo'> & { type: GroupsMessage['type'] }): number {
     const reqId = this.reqId++;
     this.d.deliverRaw({ ...msg, reqId, replyTo: CLIENT });
+    this.d.advance(0);
     this.collect();
     return reqId;
   }

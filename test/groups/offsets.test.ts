@@ -101,3 +101,23 @@ describe('group coordinator: saved state', () => {
     expect(new GroupHarness({}, h.storage).list().groups).toEqual([]);
   });
 });
+
+describe('group coordinator: commit saves', () => {
+  it('answers commits after one save for everything committed in the same turn', () => {
+    const h = new GroupHarness();
+    const saves: string[] = [];
+    const save = h.storage.saveState.bind(h.storage);
+    h.storage.saveState = (name, value) => {
+      saves.push(name);
+      save(name, value);
+    };
+    for (let i = 0; i < 5; i++) {
+      h.d.deliverRaw({ type: 'OffsetCommit', reqId: 100 + i, replyTo: 'client:x', groupId: `s${i}`, memberId: '', generationId: -1, offsets: [{ topic: 't', partition: 0, offset: i, metadata: null }] });
+    }
+    expect(h.d.take().filter((s) => s.msg.type === 'OffsetCommitReply')).toHaveLength(0); // not saved yet
+    h.d.advance(0);
+    expect(saves).toEqual(['groups']);
+    expect(h.d.take().filter((s) => s.msg.type === 'OffsetCommitReply')).toHaveLength(5);
+    expect(JSON.stringify(h.storage.loadState('groups'))).toContain('"s4"');
+  });
+});
