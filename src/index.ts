@@ -30,4 +30,5 @@ export type { Record, RecordHeader } from './storage/record-batch.js';
 export type { PartitionInfo, SpuInfo, TopicSpec, PartitionStatusEvent, Resolution, AcksMode, Isolation } from '../actors/messages.js';
 export { runSeed, describeRun, type SimRunResult, type SimRunConfig, type FailureKind } from './testing/sim-runner.js';
 export { runSeeds, type SeedPoolOptions } from './testing/seed-pool.js';
+export { runGroupSeed, drawGroupConfig, type GroupSeedResult, type GroupSeedConfig, type GroupPlant } from './testing/group-workload.js';
 export { DEFAULT_LOG_CONFIG, type LogConfig } from './storage/log-config.js';
