@@ -125,7 +125,7 @@ export class KafkaConnection {
     const hs = await this.request(ApiKey.SaslHandshake, { mechanism: 'PLAIN' });
     if (hs.errorCode !== 0) throw new RivuletError(ErrorCode.AUTH_FAILED, `the server does not accept SASL/PLAIN (it offers ${hs.mechanisms.join(', ') || 'nothing'})`);
     const auth = await this.request(ApiKey.SaslAuthenticate, { authBytes: Buffer.from(`\0rivulet\0${token}`, 'utf8') });
-    if (auth.errorCode !== 0) throw new RivuletError(ErrorCode.AUTH_FAILED, `authentication failed: ${auth.errorMessage ?? 'wrong token'}`);
+    if (auth.errorCode !== 0) throw new RivuletError(ErrorCode.AUTH_FAILED, auth.errorMessage ?? 'Authentication failed: wrong token');
   }
 
   /** Request at the negotiated version; UNSUPPORTED when the broker does not serve the key. */
