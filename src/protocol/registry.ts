@@ -29,7 +29,7 @@ import { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-com
 import { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.js';
 import { ProduceRequest, ProduceResponse } from './messages/produce.js';
 import {
-  RivuletAdmin, RivuletApiKey, RivuletClusterShutdown, RivuletFault, RivuletPartitionList, RivuletSpuList,
+  RivuletAdmin, RivuletApiKey, RivuletClusterShutdown, RivuletFault, RivuletGroup, RivuletPartitionList, RivuletSpuList,
 } from './messages/rivulet.js';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './messages/sasl-authenticate.js';
 import { SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl-handshake.js';
@@ -90,6 +90,7 @@ export const MESSAGES = {
   [RivuletApiKey.ClusterShutdown]: RivuletClusterShutdown,
   [RivuletApiKey.Fault]: RivuletFault,
   [RivuletApiKey.Admin]: RivuletAdmin,
+  [RivuletApiKey.Group]: RivuletGroup,
 } as const satisfies Record<number, { request: MessageSchema; response: MessageSchema }>;
 
 /** Every served key: Kafka's and rivulet's own. */

@@ -9,7 +9,7 @@
  */
 import type { AdminOp, PartitionInfo, SpuInfo, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { ApiKey, RivuletApiKey } from '../protocol/index.js';
-import { stateJson } from '../runtime/host-state.js';
+import { wireJson } from '../runtime/wire-json.js';
 import { RivuletError, ErrorCode, type ErrorData } from '../runtime/errors.js';
 import { fromWire } from '../runtime/wire-codes.js';
 import type { BrokerPool } from './broker-pool.js';
@@ -24,8 +24,8 @@ export function errorFromWire(errorCode: number, message: string | null, payload
 export async function rivuletCall(pool: BrokerPool, apiKey: number, body: unknown, timeoutMs?: number): Promise<unknown> {
   const c = await pool.any();
   if (!c.serves(apiKey)) throw new RivuletError(ErrorCode.UNSUPPORTED, 'this server is not a rivulet listener: rivulet-only operations (partition status, SPU list, faults, cluster shutdown) are not available');
-  const r = await c.request(apiKey as typeof RivuletApiKey.Admin, { payload: Buffer.from(stateJson.stringify(body), 'utf8') }, timeoutMs);
-  const payload = r.payload.length > 0 ? stateJson.parse(Buffer.from(r.payload).toString('utf8')) : null;
+  const r = await c.request(apiKey as typeof RivuletApiKey.Admin, { payload: Buffer.from(wireJson.stringify(body), 'utf8') }, timeoutMs);
+  const payload = r.payload.length > 0 ? wireJson.parse(Buffer.from(r.payload).toString('utf8')) : null;
   if (r.errorCode !== 0) throw errorFromWire(r.errorCode, r.errorMessage, payload);
   return payload;
 }

@@ -4,6 +4,7 @@
  *   AdminRequest → SC  : rivulet's Admin key (JSON), or Kafka's topic APIs (remote-admin.ts)
  *   Fetch → replica    : Fetch to the replica's SPU (= broker); offset -1 → ListOffsets
  *   produce → replica  : Produce to the replica's SPU, the batch bytes as they are
+ *   Group* → SC        : rivulet's Group key (JSON), answered by the group coordinator
  * There is no tail ring (every read is a Fetch) and no pushed status event (callers re-check).
  *
  * Invariants: every request settles (answer, TIMEOUT, CONNECTION_ERROR, CLUSTER_CLOSED); a
@@ -26,6 +27,7 @@ export interface RemoteOptions {
 }
 
 const HEADER_BYTES = BatchLayout.headerBytes;
+const GROUP_REQUESTS: ReadonlySet<string> = new Set(['GroupJoin', 'GroupSync', 'GroupHeartbeat', 'GroupLeave', 'OffsetCommit', 'OffsetFetch', 'GroupList', 'GroupDescribe']);
 
 /** Whole batches of a Fetch answer (a partial tail batch is dropped, as Kafka clients do). */
 export function splitRecords(records: Uint8Array | null): Uint8Array[] {
@@ -85,6 +87,12 @@ export class RemoteTransport implements HostTransport {
       } catch (err) {
         return { type: 'AdminReply', reqId, error: toPlainError(err) } as unknown as R;
       }
+    }
+    if (to === SC_ID && GROUP_REQUESTS.has(msg.type)) {
+      // Group-coordinator requests travel on rivulet's Group key; the reply is the coordinator's own.
+      const { reqId, replyTo: _r, ...body } = msg;
+      const reply = (await rivuletCall(this.pool, RivuletApiKey.Group, body, timeoutMs)) as Record<string, unknown>;
+      return { ...reply, reqId } as unknown as R;
     }
     const rep = replicaOf(to);
     if (rep && msg.type === 'Fetch') return (await this.fetch(rep, msg as Fetch, timeoutMs)) as unknown as R;

@@ -16,7 +16,7 @@ import { describeGroups, listGroups, offsetCommit, offsetFetch } from './handler
 import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { produce } from './handlers/produce.js';
-import { adminOp, clusterShutdown, fault, partitionList, spuList } from './handlers/rivulet-ops.js';
+import { adminOp, clusterShutdown, fault, groupOp, partitionList, spuList } from './handlers/rivulet-ops.js';
 import { initProducerId, saslAuthenticate, saslHandshake } from './handlers/session.js';
 import { createPartitions, createTopics, deleteTopics, describeConfigs } from './handlers/topics.js';
 
@@ -63,6 +63,7 @@ export const ROUTES: ReadonlyMap<number, Route> = new Map([
   route(ApiKey.ListGroups, listGroups),
   route(ApiKey.DescribeGroups, describeGroups),
   route(RivuletApiKey.Admin, adminOp),
+  route(RivuletApiKey.Group, groupOp),
   route(RivuletApiKey.PartitionList, partitionList),
   route(RivuletApiKey.SpuList, spuList),
   route(RivuletApiKey.Fault, fault),

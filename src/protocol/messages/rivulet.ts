@@ -1,5 +1,5 @@
 /**
- * rivulet's private APIs (keys 32000–32004, above every Apache Kafka key), each version 0 only,
+ * rivulet's private APIs (keys 32000–32005, above every Apache Kafka key), each version 0 only,
  * never flexible. Other clients never send them; ApiVersions advertises them.
  *
  *   request  = payload BYTES                                   (a UTF-8 JSON document)
@@ -15,6 +15,8 @@ export const RivuletApiKey = {
   ClusterShutdown: 32002,
   Fault: 32003,
   Admin: 32004,
+  /** Consumer-group coordinator requests (join, sync, heartbeat, leave, commits, listings) for rivulet's own client. */
+  Group: 32005,
 } as const;
 export type RivuletApiKey = (typeof RivuletApiKey)[keyof typeof RivuletApiKey];
 
@@ -40,3 +42,4 @@ export const RivuletSpuList = pair(RivuletApiKey.SpuList, 'RivuletSpuList');
 export const RivuletClusterShutdown = pair(RivuletApiKey.ClusterShutdown, 'RivuletClusterShutdown');
 export const RivuletFault = pair(RivuletApiKey.Fault, 'RivuletFault');
 export const RivuletAdmin = pair(RivuletApiKey.Admin, 'RivuletAdmin');
+export const RivuletGroup = pair(RivuletApiKey.Group, 'RivuletGroup');

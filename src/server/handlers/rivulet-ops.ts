@@ -8,13 +8,14 @@
  * INVALID_REQUEST; ClusterShutdown answers first and shuts down after the answer is written.
  */
 import type { AdminOp, SpuInfo } from '../../../actors/messages.js';
-import { stateJson } from '../../runtime/host-state.js';
+import { wireJson } from '../../runtime/wire-json.js';
+import type { GroupRequestBody } from '../../cluster/groups.js';
 import { RivuletError, ErrorCode } from '../../runtime/errors.js';
 import { FAULT_OPS, type FaultOp } from '../backend.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
 
-const ADMIN_OPS: ReadonlySet<string> = new Set(['createTopic', 'deleteTopic', 'listTopics', 'listPartitions', 'listSpus', 'initProducerId']);
+const ADMIN_OPS: ReadonlySet<string> = new Set(['createTopic', 'deleteTopic', 'listTopics', 'listPartitions', 'listSpus', 'initProducerId', 'rebalanceLeaders']);
 
 export interface RivuletReply {
   errorCode: number;
@@ -22,12 +23,12 @@ export interface RivuletReply {
   payload: Uint8Array;
 }
 
-const encode = (v: unknown): Uint8Array => Buffer.from(stateJson.stringify(v ?? null), 'utf8');
+const encode = (v: unknown): Uint8Array => Buffer.from(wireJson.stringify(v ?? null), 'utf8');
 
 function parse(payload: Uint8Array): Record<string, unknown> {
   let v: unknown;
   try {
-    v = stateJson.parse(Buffer.from(payload).toString('utf8'));
+    v = wireJson.parse(Buffer.from(payload).toString('utf8'));
   } catch {
     throw new RivuletError(ErrorCode.INVALID_ARGUMENT, 'payload is not JSON');
   }
@@ -80,6 +81,19 @@ export function fault(rc: RequestContext, body: { payload: Uint8Array }): Promis
     await rc.server.backend.fault(f.op as FaultOp, f.spuId);
     rc.server.view.invalidate();
     return {};
+  }, rc);
+}
+
+const GROUP_OPS: ReadonlySet<string> = new Set(['GroupJoin', 'GroupSync', 'GroupHeartbeat', 'GroupLeave', 'OffsetCommit', 'OffsetFetch', 'GroupList', 'GroupDescribe']);
+/** Joins and syncs may be parked for a group's rebalance timeout; the client's own deadline rules. */
+const GROUP_TIMEOUT_MS = 10 * 60_000;
+
+/** A group-coordinator request from rivulet's own client (connect()'s group consumer). */
+export function groupOp(rc: RequestContext, body: { payload: Uint8Array }): Promise<RivuletReply> {
+  return run(async () => {
+    const op = parse(body.payload);
+    if (typeof op.type !== 'string' || !GROUP_OPS.has(op.type)) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `unknown group request ${JSON.stringify(op.type)}`);
+    return rc.server.backend.group(op as unknown as GroupRequestBody, GROUP_TIMEOUT_MS);
   }, rc);
 }
 
