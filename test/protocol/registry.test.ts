@@ -14,7 +14,7 @@ describe('served APIs', () => {
       SaslHandshake: [0, 1, null], ApiVersions: [0, 3, 3], CreateTopics: [0, 7, 5], DeleteTopics: [0, 6, 4],
       InitProducerId: [0, 4, 2], DescribeConfigs: [0, 4, 4], SaslAuthenticate: [0, 2, 2], CreatePartitions: [0, 3, 2],
       RivuletPartitionList: [0, 0, null], RivuletSpuList: [0, 0, null], RivuletClusterShutdown: [0, 0, null],
-      RivuletFault: [0, 0, null], RivuletAdmin: [0, 0, null],
+      RivuletFault: [0, 0, null], RivuletAdmin: [0, 0, null], RivuletGroup: [0, 0, null],
     });
   });
 
