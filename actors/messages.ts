@@ -57,8 +57,16 @@ export interface ReplicaReport {
    */
   incarnation: number;
   seq: number;
-  /** Leader only: the in-sync replica set (LRS), leader included. */
+  /** Leader only: the in-sync replica set (LRS) its HW waits for, leader included. */
   inSync?: number[];
+  /** Leader only: the version of the SC's in-sync set it last applied. */
+  isrVersion?: number;
+  /**
+   * Leader only: in-sync followers that held everything the leader had within the last half of
+   * `replicaLagMs` — they cannot leave the in-sync set for a while, so leadership may move to
+   * one of them without losing a committed record (leader balance, actors/sc/leader-balance.ts).
+   */
+  caughtUp?: number[];
 }
 
 export interface PartitionInfo {
@@ -109,7 +117,14 @@ export interface ReplicaAssign {
   replicas: number[]; // all replica SPU ids, leader first
   epoch: number;
   config: TopicConfig;
+  /** The SC's in-sync set and its version (actors/sc/isr.ts); absent: every replica, version 0. */
+  isr?: number[];
+  isrVersion?: number;
 }
+/** Leader → SC: please make `isr` the in-sync set (based on version `isrVersion`, at `epoch`). */
+export interface AlterIsr { type: 'AlterIsr'; topic: string; partition: number; spuId: number; epoch: number; isrVersion: number; isr: number[] }
+/** SC → leader: the in-sync set is now `isr` (version `isrVersion`). */
+export interface IsrChanged { type: 'IsrChanged'; topic: string; partition: number; epoch: number; isrVersion: number; isr: number[] }
 export interface ReplicaRemove { type: 'ReplicaRemove'; topic: string; partition: number }
 
 // ---- SC ↔ replica: fresh reports for listings (actors/sc/report-sync.ts) ----------------------
@@ -131,7 +146,11 @@ export type AdminOp =
   | { op: 'listSpus' }
   | { op: 'subscribe' }
   /** A fresh idempotent-producer id (unique across SC restarts) at epoch 0: `ProducerIdGrant`. */
-  | { op: 'initProducerId' };
+  | { op: 'initProducerId' }
+  /** Move each partition's leadership back to its preferred replica where that is safe now: `LeaderMove[]`. */
+  | { op: 'rebalanceLeaders' };
+/** One leadership move of `rebalanceLeaders` (or of the SC's automatic leader balance). */
+export interface LeaderMove { topic: string; partition: number; from: number; to: number; epoch: number }
 /** What `initProducerId` answers. */
 export interface ProducerIdGrant { producerId: number; producerEpoch: number }
 export type AdminRequest = { type: 'AdminRequest'; reqId: number; replyTo: string } & AdminOp;
@@ -207,12 +226,12 @@ export interface FlushStatus { type: 'FlushStatus' }
 
 // ---- who receives what ------------------------------------------------------------------
 /** Messages the SC receives (SpuLost comes from the host). */
-export type ScMessage = SpuRegister | SpuHeartbeat | SpuLost | AdminRequest | ReportReply | ReportSyncTimeout | Tick;
+export type ScMessage = SpuRegister | SpuHeartbeat | SpuLost | AdminRequest | ReportReply | ReportSyncTimeout | AlterIsr | Tick;
 /** Messages an SPU actor receives. */
 export type SpuMessage = SpuRegistered | ReplicaAssign | ReplicaRemove | ReplicaStatus | Tick | FlushStatus;
 /** Messages a replica actor receives. */
 export type ReplicaMessage =
-  | Produce | Fetch | FetchTimeout | ReplicaFetch | ReplicaFetchReply | ReplicaFetchTimeout | ReplicaAssign
+  | Produce | Fetch | FetchTimeout | ReplicaFetch | ReplicaFetchReply | ReplicaFetchTimeout | ReplicaAssign | IsrChanged
   | ReportRequest | Tick | FlushStatus;
 /** Messages clients outside the cluster (facade, listener, sim) receive from actors. */
 export type ClientMessage = AdminReply | StatusEvent | ProduceAck | FetchReply;

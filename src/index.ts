@@ -27,7 +27,7 @@ export {
   RivuletError, ErrorCode, OutOfSpaceError, OffsetOutOfRangeError, CorruptBatchError, RecordTooLargeError,
 } from './runtime/errors.js';
 export type { Record, RecordHeader } from './storage/record-batch.js';
-export type { PartitionInfo, SpuInfo, TopicSpec, PartitionStatusEvent, Resolution, AcksMode, Isolation } from '../actors/messages.js';
+export type { PartitionInfo, SpuInfo, TopicSpec, PartitionStatusEvent, Resolution, AcksMode, Isolation, LeaderMove } from '../actors/messages.js';
 export { runSeed, describeRun, type SimRunResult, type SimRunConfig, type FailureKind } from './testing/sim-runner.js';
 export { runSeeds, type SeedPoolOptions } from './testing/seed-pool.js';
 export { runGroupSeed, drawGroupConfig, type GroupSeedResult, type GroupSeedConfig, type GroupPlant } from './testing/group-workload.js';

@@ -13,7 +13,7 @@
 import type { Context } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError, type PlainError } from '../../src/runtime/errors.js';
 import type { PartitionLog } from '../../src/storage/log.js';
-import type { Fetch, FetchReply, FetchTimeout, ProduceAck } from '../messages.js';
+import type { Fetch, FetchReply, FetchTimeout, Produce, ProduceAck } from '../messages.js';
 import { scheduleReplica, toClient } from '../send.js';
 
 export const CLIENT_LIMITS = {
@@ -78,9 +78,20 @@ export class ClientRequests {
     return this.pendingAcks.length;
   }
 
-  /** An acks=all produce waits until the HW passes its last offset. */
-  awaitHw(ack: PendingAck): void {
-    this.pendingAcks.push(ack);
+  /**
+   * Answer a stored (or deduplicated) produce per its acks: 1 at once; 'all' at once when the HW
+   * already covers it, else when it does (TIMEOUT when too many wait); 0 never.
+   */
+  answerProduce(ctx: Context, p: Produce, res: { baseOffset: number; lastOffset: number }, hw: number): void {
+    if (p.acks === 0) return;
+    if (p.acks === 1 || res.lastOffset < hw) {
+      toClient(ctx, p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...res });
+    } else if (this.acksFull) {
+      const error = toPlainError(new RivuletError(ErrorCode.TIMEOUT, 'too many acks=all requests waiting for replication', { waiting: this.waitingAcks }));
+      toClient(ctx, p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...res, error });
+    } else {
+      this.pendingAcks.push({ replyTo: p.replyTo, reqId: p.reqId, ...res });
+    }
   }
 
   /** The HW moved to `hw`: answer the acks=all it now covers. */

@@ -1,33 +1,50 @@
 /**
  * What a partition leader knows about its followers (DESIGN §5): each follower's LEO (the offset
- * of its last fetch), when it was last caught up, the in-sync set (LRS/ISR), and the HW = min LEO
- * over the in-sync set. Pure: time comes in as arguments.
+ * of its last fetch), when it was last caught up, and the in-sync set (LRS/ISR) that the HW is
+ * computed over: HW = min LEO over it. Pure: time comes in as arguments.
+ *
+ * The in-sync set belongs to the SC (actors/sc/isr.ts), as Kafka's controller approves every ISR
+ * change (AlterPartition): the leader *proposes* a new set — without followers not caught up for
+ * `replicaLagMs`, with followers that caught up — and uses it only as the SC confirms it. So the
+ * set the SC elects from is always contained in the set the HW waits for, and every replica the
+ * SC may make leader holds every committed record (no leader-local shrink, no zombie commits).
  *
  * Invariants:
  * - The leader is always in sync; HW never goes backwards while this state lives.
- * - A follower leaves the in-sync set when it has not been caught up (fetched at the leader's LEO)
- *   for `replicaLagMs`, and rejoins once its LEO reaches the HW.
+ * - The HW set is confirmed ∪ every follower proposed for addition since the last confirmation:
+ *   an addition counts at once (more cautious), a removal only once confirmed — whichever of the
+ *   outstanding proposals the SC applies, its set stays within the HW set.
+ * - At most one proposal is outstanding; it is sent again after `resendMs` without an answer.
  */
 export interface FollowerProgress {
   leo: number;
   caughtUpMs: number;
 }
 
+export const ISR_PROPOSAL = { resendMs: 1_000 } as const;
+
+const sorted = (ids: Iterable<number>) => [...new Set(ids)].sort((a, b) => a - b);
+
 export class LeaderState {
   private readonly followers = new Map<number, FollowerProgress>();
-  private readonly inSync = new Set<number>();
+  private confirmed: Set<number>;
+  /** Followers proposed for addition since the last confirmation. */
+  private readonly adding = new Set<number>();
+  private proposed: { isr: number[]; sentMs: number } | null = null;
   private hwValue: number;
 
   constructor(
     private readonly self: number,
     followerIds: number[],
+    /** The SC's in-sync set (from the assignment). */
+    isr: number[],
     startHw: number,
     nowMs: number,
     private readonly replicaLagMs: number,
   ) {
     this.hwValue = startHw;
-    this.inSync.add(self);
-    // Followers start out of sync: they join once their fetches show they hold everything to HW.
+    this.confirmed = new Set([self, ...isr]);
+    // Followers' LEOs are unknown until they fetch: in-sync ones hold the HW back until then.
     for (const id of followerIds) if (id !== self) this.followers.set(id, { leo: 0, caughtUpMs: nowMs });
   }
 
@@ -35,12 +52,18 @@ export class LeaderState {
     return this.hwValue;
   }
 
+  /** The set the HW waits for: confirmed ∪ proposed additions. */
   isr(): number[] {
-    return [...this.inSync].sort((a, b) => a - b);
+    return sorted([...this.confirmed, ...this.adding]);
   }
 
   progress(id: number): FollowerProgress | undefined {
     return this.followers.get(id);
+  }
+
+  /** In-sync followers caught up (at the leader's LEO) within the last `withinMs`. */
+  caughtUp(nowMs: number, withinMs: number): number[] {
+    return [...this.followers].filter(([id, f]) => this.confirmed.has(id) && nowMs - f.caughtUpMs <= withinMs).map(([id]) => id).sort((a, b) => a - b);
   }
 
   /** A follower fetched at `offset` (its LEO). Returns true when the HW moved. */
@@ -52,21 +75,44 @@ export class LeaderState {
     }
     f.leo = offset;
     if (offset >= leaderLeo) f.caughtUpMs = nowMs;
-    if (!this.inSync.has(id) && offset >= this.hwValue && offset >= leaderLeo) this.inSync.add(id);
     return this.recompute(leaderLeo);
   }
 
-  /** Drop followers that lag too long; the leader's own LEO moved. Returns true when HW moved. */
-  tick(leaderLeo: number, nowMs: number): boolean {
-    for (const [id, f] of this.followers) {
-      if (this.inSync.has(id) && f.leo < leaderLeo && nowMs - f.caughtUpMs > this.replicaLagMs) this.inSync.delete(id);
-    }
+  /** The leader's own LEO moved (or time passed). Returns true when the HW moved. */
+  tick(leaderLeo: number): boolean {
     return this.recompute(leaderLeo);
+  }
+
+  /** The SC confirmed (or set) the in-sync set. Returns true when the HW moved. */
+  confirm(isr: number[], leaderLeo: number): boolean {
+    this.confirmed = new Set([this.self, ...isr]);
+    this.adding.clear();
+    this.proposed = null;
+    return this.recompute(leaderLeo);
+  }
+
+  /**
+   * The set to propose to the SC now, if it differs from the confirmed one and no proposal of it
+   * is outstanding (or the last one went unanswered for `resendMs`): laggards out, followers
+   * caught up with the leader and the HW in.
+   */
+  proposal(leaderLeo: number, nowMs: number): number[] | null {
+    const want = new Set(this.confirmed);
+    for (const [id, f] of this.followers) {
+      if (want.has(id) && f.leo < leaderLeo && nowMs - f.caughtUpMs > this.replicaLagMs) want.delete(id);
+      else if (!want.has(id) && f.leo >= this.hwValue && f.leo >= leaderLeo) want.add(id);
+    }
+    const isr = sorted(want);
+    if (isr.join() === sorted(this.confirmed).join()) return null;
+    if (this.proposed && this.proposed.isr.join() === isr.join() && nowMs - this.proposed.sentMs < ISR_PROPOSAL.resendMs) return null;
+    this.proposed = { isr, sentMs: nowMs };
+    for (const id of isr) if (!this.confirmed.has(id)) this.adding.add(id);
+    return isr;
   }
 
   private recompute(leaderLeo: number): boolean {
     let hw = leaderLeo;
-    for (const id of this.inSync) if (id !== this.self) hw = Math.min(hw, this.followers.get(id)!.leo);
+    for (const id of this.isr()) if (id !== this.self) hw = Math.min(hw, this.followers.get(id)?.leo ?? 0);
     if (hw <= this.hwValue) return false;
     this.hwValue = hw;
     return true;

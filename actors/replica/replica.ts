@@ -2,9 +2,9 @@
  * Partition replica behaviour. The leader serves produce (assigns offsets, appends, acks per the
  * producer's `acks`: 1 when written, 'all' when the HW covers it), consumer fetches (up to HW for
  * read_committed, LEO otherwise; long polls parked — client-requests.ts), and follower fetches
- * (replication.ts); it keeps the in-sync set and HW (leader-state.ts). A follower fetches from the
- * leader (follower.ts). Every state change is reported to the owning SPU (coalesced). A timer
- * applies retention, re-checks storage space, drops lagging followers from the in-sync set,
+ * (replication.ts); it keeps the HW over the SC-approved in-sync set (leader-state.ts, isr-sync.ts).
+ * A follower fetches from the leader (follower.ts). State changes are reported to the owning SPU
+ * (coalesced). A timer applies retention, re-checks storage space, proposes in-sync set changes,
  * re-sends lost follower fetches and checkpoints HW.
  *
  * Invariants:
@@ -21,11 +21,12 @@ import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError, type PlainError } from '../../src/runtime/errors.js';
 import type { PartitionLog } from '../../src/storage/log.js';
 import type {
-  Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply, ReplicaMessage, ReplicaReport, TopicConfig,
+  IsrChanged, Produce, ProduceAck, ReplicaAssign, ReplicaFetch, ReplicaFetchReply, ReplicaMessage, ReplicaReport, TopicConfig,
 } from '../messages.js';
 import { messageGuard, reply, scheduleReplica, toClient, toReplica, toSpuActor, unexpected } from '../send.js';
 import { CLIENT_LIMITS, ClientRequests } from './client-requests.js';
 import { Follower } from './follower.js';
+import { IsrSync } from './isr-sync.js';
 import { LeaderState } from './leader-state.js';
 import { ProducerWindows } from './producer-state.js';
 import { FollowerFetches } from './replication.js';
@@ -43,15 +44,11 @@ export interface ReplicaArgs {
   statusSpu: string;
 }
 
-export const REPLICA_DEFAULTS = {
-  tickMs: 500,
-  ...CLIENT_LIMITS,
-  replicaLagMs: 10_000,
-} as const;
+export const REPLICA_DEFAULTS = { tickMs: 500, ...CLIENT_LIMITS, replicaLagMs: 10_000 } as const;
 
 const isReplicaMessage = messageGuard<ReplicaMessage>({
   Produce: true, Fetch: true, FetchTimeout: true, ReplicaFetch: true, ReplicaFetchReply: true, ReplicaFetchTimeout: true,
-  ReplicaAssign: true, ReportRequest: true, Tick: true, FlushStatus: true,
+  ReplicaAssign: true, IsrChanged: true, ReportRequest: true, Tick: true, FlushStatus: true,
 });
 
 class Replica {
@@ -68,6 +65,7 @@ class Replica {
   private readonly followerFetches = new FollowerFetches();
   private readonly follower: Follower;
   private readonly producers: ProducerWindows;
+  private readonly isrSync: IsrSync;
   private readonly replicaLagMs: number;
 
   constructor(private readonly a: ReplicaArgs) {
@@ -77,6 +75,7 @@ class Replica {
     this.clients = new ClientRequests(a.topic, a.partition);
     this.follower = new Follower(a.topic, a.partition, a.spuId);
     this.producers = new ProducerWindows(`${a.topic}/${a.partition}`);
+    this.isrSync = new IsrSync(a.topic, a.partition, a.spuId);
     this.replicaLagMs = a.config.replicaLagMs ?? REPLICA_DEFAULTS.replicaLagMs;
   }
 
@@ -93,7 +92,8 @@ class Replica {
     this.incarnation = ctx.now();
     this.log = ctx.storage.openLog(this.a.spuId, this.a.topic, this.a.partition, this.a.config);
     this.outOfSpace = ctx.storage.budget(this.a.spuId).full;
-    if (this.isLeader()) this.becomeLeader(ctx);
+    // No known in-sync set after a (re)start: wait for every replica until the SC sends it.
+    if (this.isLeader()) this.becomeLeader(ctx, this.replicas, -1);
     else this.becomeFollower(ctx);
     this.statusChanged(ctx);
     scheduleReplica(ctx, REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
@@ -104,10 +104,7 @@ class Replica {
       case 'Produce':
         return this.produce(msg, ctx);
       case 'Fetch':
-        if (!this.isLeader()) {
-          toClient(ctx, msg.replyTo, { type: 'FetchReply', reqId: msg.reqId, batches: [], hw: -1, leo: -1, base: -1, error: this.notLeader() });
-          return;
-        }
+        if (!this.isLeader()) return toClient(ctx, msg.replyTo, { type: 'FetchReply', reqId: msg.reqId, batches: [], hw: -1, leo: -1, base: -1, error: this.notLeader() });
         return this.clients.fetch(msg, ctx, this.log);
       case 'FetchTimeout':
         return this.clients.timeout(msg, ctx, this.log);
@@ -119,34 +116,35 @@ class Replica {
         return this.onReplicaFetchReply(msg, ctx);
       case 'ReplicaAssign':
         return this.onAssign(msg, ctx);
+      case 'IsrChanged':
+        return this.onIsrChanged(msg, ctx);
       case 'Tick':
         return this.tick(ctx);
       case 'ReportRequest':
-        return reply(ctx, msg.replyTo, { type: 'ReportReply', token: msg.token, report: this.report() });
+        return reply(ctx, msg.replyTo, { type: 'ReportReply', token: msg.token, report: this.report(ctx.now()) });
       case 'FlushStatus':
         this.statusScheduled = false;
-        toSpuActor(ctx, this.a.statusSpu, { type: 'ReplicaStatus', report: this.report() });
+        toSpuActor(ctx, this.a.statusSpu, { type: 'ReplicaStatus', report: this.report(ctx.now()) });
         return;
     }
   }
 
   stop(ctx: Context): void {
-    // Nobody will answer these any more: tell the waiting clients now (they look the partition
-    // up again), instead of letting them time out.
+    // Nobody will answer these any more: tell the waiting clients now, not by their timeouts.
     this.clients.failFetches(ctx, this.notLeader());
     this.clients.failAcks(ctx, this.notLeader());
     // The host's storage owns the log (a restarted replica reopens it); just checkpoint HW.
     this.log.checkpoint();
   }
 
-  private report(): ReplicaReport {
+  private report(now: number): ReplicaReport {
     const { topic, partition, spuId } = this.a;
     const log = this.log;
     return {
       topic, partition, spuId, leader: this.isLeader(), epoch: this.epoch,
       hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace: this.outOfSpace,
       incarnation: this.incarnation, seq: ++this.reportSeq,
-      ...(this.leaderState ? { inSync: this.leaderState.isr() } : {}),
+      ...(this.leaderState ? { inSync: this.leaderState.isr(), isrVersion: this.isrSync.version, caughtUp: this.leaderState.caughtUp(now, this.replicaLagMs / 2) } : {}),
     };
   }
 
@@ -171,12 +169,21 @@ class Replica {
     this.statusChanged(ctx);
   }
 
-  private becomeLeader(ctx: Context): void {
+  /** Lead with the SC's in-sync set `isr` of version `isrVersion` (-1: unknown, all replicas). */
+  private becomeLeader(ctx: Context, isr: number[], isrVersion: number): void {
     this.follower.reset();
     this.producers.rebuild(this.log);
-    this.leaderState = new LeaderState(this.a.spuId, this.replicas, this.log.hw, ctx.now(), this.replicaLagMs);
-    this.leaderState.tick(this.log.leo, ctx.now()); // alone in sync at first: HW = LEO
+    this.isrSync.version = isrVersion;
+    this.leaderState = new LeaderState(this.a.spuId, this.replicas, isr, this.log.hw, ctx.now(), this.replicaLagMs);
+    this.leaderState.tick(this.log.leo); // alone in sync: HW = LEO at once
     this.advanceHw(ctx);
+  }
+
+  /** The SC's in-sync set (IsrChanged, or a repeated assignment): apply it when newer. */
+  private onIsrChanged(c: Pick<IsrChanged, 'epoch' | 'isrVersion' | 'isr'>, ctx: Context): void {
+    if (!this.leaderState || c.epoch !== this.epoch || !this.isrSync.accept(c.isrVersion)) return;
+    if (this.leaderState.confirm(c.isr, this.log.leo)) this.advanceHw(ctx);
+    this.statusChanged(ctx);
   }
 
   private becomeFollower(ctx: Context): void {
@@ -216,18 +223,9 @@ class Replica {
       }
       this.producers.appended(p.batch, res.baseOffset, res.lastOffset);
       if (log.segmentCount !== segmentsBefore) log.enforceRetention();
-      // A single replica is alone in sync: HW = LEO at once (this also answers earlier acks=all).
-      if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
+      if (this.leaderState.tick(log.leo)) this.advanceHw(ctx); // alone in sync: HW = LEO at once
     }
-    if (p.acks === 1) {
-      answer(res);
-    } else if (p.acks === 'all') {
-      if (res.lastOffset < log.hw) answer(res);
-      else if (this.clients.acksFull) {
-        const waiting = this.clients.waitingAcks;
-        answer({ ...res, error: toPlainError(new RivuletError(ErrorCode.TIMEOUT, 'too many acks=all requests waiting for replication', { waiting })) });
-      } else this.clients.awaitHw({ replyTo: p.replyTo, reqId: p.reqId, ...res });
-    }
+    this.clients.answerProduce(ctx, p, res, log.hw);
     this.wakeFetches(ctx);
     this.statusChanged(ctx);
   }
@@ -238,6 +236,7 @@ class Replica {
       return;
     }
     if (this.followerFetches.serve(f, ctx, this.log, this.epoch, this.leaderState)) this.advanceHw(ctx);
+    this.isrSync.propose(ctx, this.leaderState, this.log.leo, this.epoch);
     this.statusChanged(ctx);
   }
 
@@ -251,14 +250,16 @@ class Replica {
 
   private onAssign(as: ReplicaAssign, ctx: Context): void {
     if (as.epoch < this.epoch) return;
-    // A repeated assignment (reconciliation, a duplicated message) changes nothing.
-    if (as.epoch === this.epoch && as.leader === this.leader && as.replicas.join(',') === this.replicas.join(',')) return;
+    // A repeated assignment (reconciliation, a duplicated message) changes nothing but the in-sync set.
+    const isr = { epoch: as.epoch, isrVersion: as.isrVersion ?? 0, isr: as.isr ?? as.replicas };
+    if (as.epoch === this.epoch && as.leader === this.leader && as.replicas.join(',') === this.replicas.join(',')) return this.onIsrChanged(isr, ctx);
     const wasLeader = this.isLeader() && this.leaderState !== null;
     this.leader = as.leader;
     this.epoch = as.epoch;
     this.replicas = as.replicas;
     if (this.isLeader()) {
-      if (!wasLeader) this.becomeLeader(ctx);
+      if (!wasLeader) this.becomeLeader(ctx, isr.isr, isr.isrVersion);
+      else this.onIsrChanged(isr, ctx);
     } else {
       this.becomeFollower(ctx);
     }
@@ -275,9 +276,8 @@ class Replica {
       ctx.log.info({ topic: this.a.topic, partition: this.a.partition }, 'space available again');
     }
     if (this.leaderState) {
-      const isrBefore = this.leaderState.isr().join(',');
-      if (this.leaderState.tick(log.leo, ctx.now())) this.advanceHw(ctx);
-      if (this.leaderState.isr().join(',') !== isrBefore) this.statusChanged(ctx);
+      if (this.leaderState.tick(log.leo)) this.advanceHw(ctx);
+      if (this.isrSync.propose(ctx, this.leaderState, log.leo, this.epoch)) this.statusChanged(ctx);
     } else {
       this.follower.fetch(ctx, log, this.leader, false); // re-sends only if the last one was lost
     }

@@ -3,8 +3,8 @@
  * offset O tells the leader its LEO is O (LeaderState tracks it; HW may move). A follower whose
  * last batch is from an older epoch and whose log runs past where that epoch ended on the leader
  * is told to truncate there first (the Kafka OffsetsForLeaderEpoch rule); one past the leader's
- * LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives or its
- * wait ends (one parked fetch per follower).
+ * LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives, the HW
+ * moves, or its wait ends (one parked fetch per follower).
  */
 import type { Context } from '../../src/runtime/actor.js';
 import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.js';
@@ -16,7 +16,8 @@ import type { LeaderState } from './leader-state.js';
 export const REPLICATION_LIMITS = { maxFetchBytes: 1024 * 1024 } as const;
 
 export class FollowerFetches {
-  private readonly parked = new Map<number, ReplicaFetch>();
+  /** Parked follower fetches, with the HW they would have carried then. */
+  private readonly parked = new Map<number, { f: ReplicaFetch; hw: number }>();
 
   /** Serve one follower fetch. Returns true when it moved the HW. */
   serve(f: ReplicaFetch, ctx: Context, log: PartitionLog, epoch: number, state: LeaderState): boolean {
@@ -44,15 +45,15 @@ export class FollowerFetches {
       toReplica(ctx, f.replyTo, this.data(f, log, epoch));
       return moved;
     }
-    this.parked.set(f.follower, f);
+    this.parked.set(f.follower, { f, hw: log.hw });
     scheduleReplica(ctx, f.waitMs, { type: 'ReplicaFetchTimeout', follower: f.follower, reqId: f.reqId });
     return moved;
   }
 
-  /** New data: answer parked fetches. */
+  /** New data, or a higher HW (followers learn it at once, not at their fetch's timeout): answer parked fetches. */
   wake(ctx: Context, log: PartitionLog, epoch: number): void {
-    for (const [id, f] of this.parked) {
-      if (f.offset < log.leo) {
+    for (const [id, { f, hw }] of this.parked) {
+      if (f.offset < log.leo || log.hw > hw) {
         this.parked.delete(id);
         toReplica(ctx, f.replyTo, this.data(f, log, epoch));
       }
@@ -60,7 +61,7 @@ export class FollowerFetches {
   }
 
   timeout(t: ReplicaFetchTimeout, ctx: Context, log: PartitionLog, epoch: number): void {
-    const f = this.parked.get(t.follower);
+    const f = this.parked.get(t.follower)?.f;
     if (!f || f.reqId !== t.reqId) return;
     this.parked.delete(t.follower);
     toReplica(ctx, f.replyTo, this.data(f, log, epoch));

@@ -1,6 +1,7 @@
 /**
  * Admin requests to the SC: create/delete/list topics, listPartitions (fresh or from the last
- * reports), listSpus, subscribe to status events, producer ids (producer-ids.ts).
+ * reports), listSpus, subscribe to status events, producer ids (producer-ids.ts), rebalanceLeaders
+ * (leader-balance.ts; answered after the leaders' fresh reports, like a fresh listing).
  *
  * Invariants:
  * - A request delivered twice (a duplicating network, a client retry) with the same
@@ -23,6 +24,8 @@ import { assign, removeReplica } from './assignments.js';
 import { persist } from './persistence.js';
 import { placeReplicas } from './placement.js';
 import { allocateProducerId } from './producer-ids.js';
+import { balanceLeaders } from './leader-balance.js';
+import { isrOf } from './isr.js';
 import { applyReport } from './reports.js';
 import { MAX_REMEMBERED_ANSWERS, isSpuOnline, partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
@@ -30,6 +33,10 @@ export function onAdminRequest(ctx: Context, m: ScModel, req: AdminRequest): voi
   if (req.op === 'listPartitions' && req.fresh !== false) {
     // Fresh numbers: ask the running replicas first (see report-sync.ts).
     m.sync.start(ctx, runningReplicas(m), () => toClient(ctx, req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: execute(ctx, m, req) }));
+    return;
+  }
+  if (req.op === 'rebalanceLeaders') {
+    balanceLeaders(ctx, m, (moves) => toClient(ctx, req.replyTo, { type: 'AdminReply', reqId: req.reqId, result: moves }));
     return;
   }
   const key = `${req.replyTo}#${req.reqId}`;
@@ -85,6 +92,8 @@ function execute(ctx: Context, m: ScModel, req: AdminRequest): unknown {
       return { subscribed: true };
     case 'initProducerId':
       return allocateProducerId(ctx, m);
+    case 'rebalanceLeaders':
+      return []; // answered by onAdminRequest after the leaders' fresh reports
   }
 }
 
@@ -98,7 +107,7 @@ function createTopic(ctx: Context, m: ScModel, spec: TopicSpec): unknown {
   placeReplicas(online, spec.partitions, spec.replicationFactor).forEach((replicas, partition) => {
     const p: PartitionState = {
       topic: spec.name, partition, replicas, leader: replicas[0]!, epoch: 0,
-      resolution: Resolution.Offline, outOfSpace: false, reports: {},
+      resolution: Resolution.Offline, outOfSpace: false, reports: {}, preferred: replicas[0]!, isr: [...replicas].sort((a, b) => a - b), isrVersion: 0,
     };
     m.partitions.set(partitionKey(spec.name, partition), p);
     assign(ctx, m, p, spec);
@@ -133,6 +142,6 @@ export function partitionInfo(p: PartitionState): PartitionInfo {
     topic: p.topic, partition: p.partition, leader: p.leader,
     replicas: p.replicas.filter((id) => id !== p.leader),
     resolution: p.resolution, sizeBytes: lr?.sizeBytes ?? 0, base: lr?.base ?? 0, hw: lr?.hw ?? 0, leo: lr?.leo ?? 0,
-    replicaStatus, inSync: lr?.inSync ?? [p.leader], epoch: p.epoch,
+    replicaStatus, inSync: isrOf(p), epoch: p.epoch,
   };
 }

@@ -12,12 +12,13 @@
 import type { Context } from '../../src/runtime/actor.js';
 import type { ReplicaAssign, ReplicaReport, TopicSpec } from '../messages.js';
 import { toSpu } from '../send.js';
+import { isrOf } from './isr.js';
 import { isSpuOnline, partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
 export function assignmentOf(p: PartitionState, spec: TopicSpec): ReplicaAssign {
   return {
     type: 'ReplicaAssign', topic: p.topic, partition: p.partition, leader: p.leader,
-    replicas: p.replicas, epoch: p.epoch, config: spec.config,
+    replicas: p.replicas, epoch: p.epoch, config: spec.config, isr: isrOf(p), isrVersion: p.isrVersion ?? 0,
   };
 }
 

@@ -3,8 +3,8 @@
  * in-sync follower — highest LEO first, then lowest SPU id — and bump the leader epoch.
  *
  * Invariants:
- * - The in-sync set is the one the current leader last reported (all replicas if it never did);
- *   a follower outside it, or on an offline SPU, is never chosen.
+ * - Candidates come from the SC's in-sync set (isr.ts); a follower outside it, or on an offline
+ *   SPU, is never chosen. The lost leader leaves the set (it rejoins once caught up).
  * - An election moves the partition to ElectionLeaderFound (Online comes with the new leader's
  *   own report, reports.ts), bumps the epoch by one, puts the new leader first in `replicas`
  *   and sends the new assignment to every online replica.
@@ -13,13 +13,14 @@
 import type { Context } from '../../src/runtime/actor.js';
 import { Resolution } from '../messages.js';
 import { assign } from './assignments.js';
+import { isrOf, setIsr } from './isr.js';
+import { persist } from './persistence.js';
 import { setResolution } from './resolution.js';
 import { isSpuOnline, type PartitionState, type ScModel } from './sc-state.js';
 
 /** A live in-sync follower to lead next (highest LEO, then lowest id), if any. */
 export function candidateFor(m: ScModel, p: PartitionState): number | undefined {
-  const leaderReport = p.reports[p.leader];
-  const isr = leaderReport?.inSync ?? p.replicas;
+  const isr = isrOf(p);
   return p.replicas
     .filter((id) => id !== p.leader && isSpuOnline(m, id) && isr.includes(id))
     .sort((a, b) => (p.reports[b]?.leo ?? 0) - (p.reports[a]?.leo ?? 0) || a - b)[0];
@@ -30,11 +31,14 @@ export function elect(ctx: Context, m: ScModel, p: PartitionState): void {
   const next = candidateFor(m, p);
   if (next === undefined) return; // stays LeaderOffline until a replica returns
   if (!setResolution(ctx, m, p, Resolution.ElectionLeaderFound, 'election')) return;
+  const lost = p.leader;
   p.leader = next;
+  setIsr(p, isrOf(p).filter((id) => id !== lost)); // the lost leader rejoins once caught up
   p.epoch += 1;
   p.replicas = [next, ...p.replicas.filter((id) => id !== next)];
   const spec = m.topics.get(p.topic);
   if (spec) assign(ctx, m, p, spec);
+  persist(ctx, m); // epoch and in-sync set on record before anyone acts on them
 }
 
 /** Elect where no leader serves (LeaderOffline or Offline) and the leader's SPU is offline. */

@@ -17,6 +17,8 @@ import { Resolution, type SpuHeartbeat, type SpuRegister } from '../messages.js'
 import { scheduleSc, toSpu } from '../send.js';
 import { assignPartitionsOf, reconcile } from './assignments.js';
 import { candidateFor, elect, electLeaderless } from './election.js';
+import { dropFromIsrs } from './isr.js';
+import { balanceLeaders } from './leader-balance.js';
 import { persist } from './persistence.js';
 import { applyReport } from './reports.js';
 import { setResolution } from './resolution.js';
@@ -55,12 +57,14 @@ export function onSpuLost(ctx: Context, m: ScModel, spuId: number): void {
 export function onTick(ctx: Context, m: ScModel): void {
   const now = ctx.now();
   for (const s of m.spus.values()) if (s.online && now - s.lastSeenMs > m.args.spuTimeoutMs) spuLost(ctx, m, s);
+  balanceLeaders(ctx, m); // leadership back to preferred replicas that are caught up
   scheduleSc(ctx, m.args.heartbeatMs, { type: 'Tick' });
 }
 
 export function spuLost(ctx: Context, m: ScModel, s: SpuState): void {
   s.online = false;
   ctx.log.warn({ spu: s.id }, 'SPU offline (heartbeat lost)');
+  dropFromIsrs(ctx, m, s.id); // it rejoins the in-sync sets once caught up again
   for (const p of m.partitions.values()) {
     if (p.leader !== s.id) continue;
     if (p.resolution === Resolution.OutOfSpace && candidateFor(m, p) === undefined) {

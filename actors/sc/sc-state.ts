@@ -38,6 +38,11 @@ export interface PartitionState {
   resolution: Resolution;
   /** Sticky: set by a leader's out-of-space report, cleared only by its report of space. */
   outOfSpace: boolean;
+  /** The preferred leader (placement's first replica; leader-balance.ts); absent in old metadata: replicas[0]. */
+  preferred?: number;
+  /** The in-sync set (isr.ts), leader included, and its version; absent in old metadata: every replica, 0. */
+  isr?: number[];
+  isrVersion?: number;
   reports: Record<number, ReplicaReport>;
 }
 
@@ -61,6 +66,8 @@ export interface ScModel {
   readonly answered: Map<string, AdminReply>;
   /** Producer ids: the next to hand out, and the end of the reserved (persisted) block. */
   readonly producerIds: { next: number; until: number };
+  /** A leader-balance round is waiting for fresh leader reports (leader-balance.ts). */
+  balancing: boolean;
 }
 
 export const MAX_REMEMBERED_ANSWERS = 1024;
@@ -72,7 +79,7 @@ export function newScModel(args: ScArgs): ScModel {
   for (const id of args.spuIds) spus.set(id, { id, online: false, lastSeenMs: 0, everSeen: false });
   return {
     args, spus, topics: new Map(), partitions: new Map(), subscribers: new Set(),
-    sync: new ReportSync(), answered: new Map(), producerIds: { next: 0, until: 0 },
+    sync: new ReportSync(), answered: new Map(), producerIds: { next: 0, until: 0 }, balancing: false,
   };
 }
 

@@ -8,6 +8,8 @@
  *   admin.ts        topics, listings, subscriptions, duplicate requests
  *   persistence.ts  saved metadata and its restore on start
  *   producer-ids.ts idempotent-producer ids, reserved in persisted blocks
+ *   leader-balance.ts leadership back to preferred replicas (each tick, and rebalanceLeaders)
+ *   isr.ts          in-sync sets: leaders' AlterIsr requests, lost SPUs dropped, versions
  *
  * Invariants:
  * - Only the configured SPU ids are confirmed; registrations from others are refused and logged.
@@ -20,6 +22,7 @@ import type { Actor, Context, Message } from '../../src/runtime/actor.js';
 import type { ScMessage } from '../messages.js';
 import { messageGuard, scheduleSc, unexpected } from '../send.js';
 import { onAdminRequest, onReportReply } from './admin.js';
+import { onAlterIsr } from './isr.js';
 import { onSpuContact, onSpuLost, onTick } from './liveness.js';
 import { restore } from './persistence.js';
 import { newScModel, type ScArgs, type ScModel } from './sc-state.js';
@@ -27,7 +30,7 @@ import { newScModel, type ScArgs, type ScModel } from './sc-state.js';
 export type { ScArgs } from './sc-state.js';
 
 const isScMessage = messageGuard<ScMessage>({
-  SpuRegister: true, SpuHeartbeat: true, SpuLost: true, AdminRequest: true, ReportReply: true, ReportSyncTimeout: true, Tick: true,
+  SpuRegister: true, SpuHeartbeat: true, SpuLost: true, AdminRequest: true, ReportReply: true, ReportSyncTimeout: true, AlterIsr: true, Tick: true,
 });
 
 function receive(ctx: Context, m: ScModel, msg: ScMessage): void {
@@ -45,6 +48,8 @@ function receive(ctx: Context, m: ScModel, msg: ScMessage): void {
       return onReportReply(ctx, m, msg);
     case 'ReportSyncTimeout':
       return m.sync.onTimeout(msg.token);
+    case 'AlterIsr':
+      return onAlterIsr(ctx, m, msg);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Message } from '../runtime/actor.js';
 import type { HostTransport } from '../runtime/transport.js';
-import type { AdminOp, AdminReply, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
+import type { AdminOp, AdminReply, LeaderMove, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
 import { validateTopicConfig, validateTopicName, validateTopicShape } from '../../actors/names.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
@@ -96,6 +96,15 @@ export class Admin {
 
   listSpus(): Promise<SpuInfo[]> {
     return this.call({ op: 'listSpus' });
+  }
+
+  /**
+   * Move leadership back to each partition's preferred replica (the first one placement gave it)
+   * where that replica is online and caught up — what the SC also does by itself on every tick,
+   * as Kafka's auto leader rebalance. Returns the moves made.
+   */
+  rebalanceLeaders(): Promise<LeaderMove[]> {
+    return this.call({ op: 'rebalanceLeaders' });
   }
 
   /** Consumer groups the coordinator knows (with members, or only committed offsets). */

@@ -4,8 +4,8 @@
  * leaving it unexplained (see known-bugs.ts).
  *
  * It follows, per partition, the SC's current leader and epoch (its ReplicaAssign messages) and
- * the in-sync set it would elect from (the newest report of its leader the SC received, as
- * actors/sc/election.ts reads it), and judges every acknowledgement (ProduceAck) and every served
+ * the in-sync set it would elect from (the SC's own set, from its ReplicaAssign and IsrChanged
+ * messages; the newest report of its leader the SC received when it sends none), and judges every acknowledgement (ProduceAck) and every served
  * batch (FetchReply) a replica sends: it is **unsafe** when a replica the SC could make leader at
  * that moment — its leader, or a member of that in-sync set — does not hold the offsets. An
  * election can then lose them. Under a Kafka-like protocol (in-sync set changes go through the
@@ -19,7 +19,7 @@ import type { ActorId, Message } from '../runtime/actor.js';
 import { replicaOf, SC_ID } from '../runtime/actor-ids.js';
 import type { MessageObserver } from '../sim/node-faults.js';
 import type { LogLoss } from '../sim/power-loss.js';
-import type { Fetch, FetchReply, ProduceAck, ReplicaAssign, ReplicaReport } from '../../actors/messages.js';
+import type { Fetch, FetchReply, IsrChanged, ProduceAck, ReplicaAssign, ReplicaReport } from '../../actors/messages.js';
 import type { Violation } from './checkers.js';
 import { batchBaseOffset, batchLastOffset } from '../storage/batch-layout.js';
 
@@ -27,7 +27,11 @@ import { batchBaseOffset, batchLastOffset } from '../storage/batch-layout.js';
  * Offsets [from, to] of a partition that a replica acknowledged or served unsafely: `zombie` when
  * the SC had made another replica leader, else `lacking` are the electable replicas without them.
  */
-export interface UnsafeRange { tp: string; spu: number; from: number; to: number; at: number; why: string; zombie: boolean; lacking: number[] }
+export interface UnsafeRange {
+  tp: string; spu: number; from: number; to: number; at: number; why: string; zombie: boolean; lacking: number[];
+  /** The in-sync set judged by was the SC's own (it sends one): no leader-local set at work. */
+  scIsr?: boolean;
+}
 
 /** A power loss cut offsets [to, from) of a partition on `spu` at `at`; it was back at `until`. */
 export interface PowerCut extends LogLoss { spu: number; at: number; until: number }
@@ -36,7 +40,7 @@ const isNewer = (r: ReplicaReport, prev: ReplicaReport | undefined) =>
   !prev || r.incarnation > prev.incarnation || (r.incarnation === prev.incarnation && r.seq > prev.seq);
 
 export class Ledger implements MessageObserver {
-  private readonly sc = new Map<string, { leader: number; epoch: number; replicas: number[] }>();
+  private readonly sc = new Map<string, { leader: number; epoch: number; replicas: number[]; isr?: number[]; isrVersion?: number }>();
   private readonly scReports = new Map<string, ReplicaReport>();
   readonly unsafe: UnsafeRange[] = [];
   /** read_committed fetches answered with batches at or past the reply's HW. */
@@ -73,11 +77,18 @@ export class Ledger implements MessageObserver {
       const tp = `${a.topic}/${a.partition}`;
       const prev = this.sc.get(tp);
       if (!prev || a.epoch > prev.epoch || (a.epoch === prev.epoch && a.leader !== prev.leader)) {
-        this.sc.set(tp, { leader: a.leader, epoch: a.epoch, replicas: a.replicas });
+        this.sc.set(tp, { leader: a.leader, epoch: a.epoch, replicas: a.replicas, ...(a.isr ? { isr: a.isr, isrVersion: a.isrVersion ?? 0 } : {}) });
         const list = this.leaders.get(tp) ?? [];
         if (list[list.length - 1]?.spu !== a.leader) list.push({ at: now, spu: a.leader });
         this.leaders.set(tp, list);
       }
+      return;
+    }
+    if (from === SC_ID && msg.type === 'IsrChanged') {
+      // The SC's own in-sync set (actors/sc/isr.ts): what it elects from.
+      const c = msg as IsrChanged;
+      const s = this.sc.get(`${c.topic}/${c.partition}`);
+      if (s && c.epoch === s.epoch && c.isrVersion > (s.isrVersion ?? -1)) Object.assign(s, { isr: c.isr, isrVersion: c.isrVersion });
       return;
     }
     const r = replicaOf(from);
@@ -114,7 +125,7 @@ export class Ledger implements MessageObserver {
   private judge(tp: string, topic: string, partition: number, spu: number, from: number, to: number, now: number, what: string): void {
     const s = this.sc.get(tp);
     if (!s) return;
-    const isr = this.scReports.get(`${tp}@${s.leader}`)?.inSync ?? s.replicas;
+    const isr = s.isr ?? this.scReports.get(`${tp}@${s.leader}`)?.inSync ?? s.replicas;
     const electable = [s.leader, ...isr.filter((id) => id !== s.leader && s.replicas.includes(id))];
     const lacking = electable.filter((id) => id !== spu && this.leoOf(id, topic, partition) <= to);
     if (lacking.length === 0) return;
@@ -122,7 +133,7 @@ export class Ledger implements MessageObserver {
     const why = zombie
       ? `${what} by SPU ${spu} after the SC made SPU ${s.leader} leader (epoch ${s.epoch}), which lacks it`
       : `${what} by leader SPU ${spu} while SPU ${lacking.join(', ')}, in sync as far as the SC knows, lacks it`;
-    this.unsafe.push({ tp, spu, from, to, at: now, why, zombie, lacking });
+    this.unsafe.push({ tp, spu, from, to, at: now, why, zombie, lacking, ...(s.isr ? { scIsr: true } : {}) });
   }
 
   /**
@@ -132,6 +143,9 @@ export class Ledger implements MessageObserver {
    * leader that still counted the lacking replica in sync is another bug.
    */
   leaderLocal(u: UnsafeRange): boolean {
+    // With the SC owning the set (actors/sc/isr.ts) neither form can happen: a leader never shrinks
+    // it on its own, and a deposed one cannot commit what the replica that replaced it lacks.
+    if (u.scIsr) return false;
     if (u.zombie) return true;
     const [topic, partition] = u.tp.split('/') as [string, string];
     const next = this.leaderIsr.get(`replica:${topic}:${partition}@${u.spu}`)?.find((x) => x.at >= u.at);

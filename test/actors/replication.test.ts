@@ -36,7 +36,7 @@ describe('follower truncation and catch-up', () => {
     }
     followerLog.append(batch(3, 'lost'), { leaderEpoch: 0 }); // old leader's unreplicated tail: 10..12
     leaderLog.append(batch(5, 'new'), { leaderEpoch: 1 }); // new leader's epoch 1: 10..14
-    const state = new LeaderState(2, [2, 1], 10, 0, 10_000);
+    const state = new LeaderState(2, [2, 1], [2, 1], 10, 0, 10_000);
     const fetches = new FollowerFetches();
     const follower = new Follower('t', 0, 1);
     const { ctx: fctx, sent: toLeader } = recordingCtx('replica:t:0@1');
@@ -62,24 +62,38 @@ describe('follower truncation and catch-up', () => {
 });
 
 describe('LeaderState', () => {
-  it('HW is the min LEO over the in-sync set; laggards leave after replicaLagMs and rejoin when caught up', () => {
-    const s = new LeaderState(1, [1, 2, 3], 0, 0, 1_000);
+  it('HW is the min LEO over the SC-approved in-sync set; changes are proposed, and used once confirmed', () => {
+    const s = new LeaderState(1, [1, 2, 3], [1], 0, 0, 1_000);
     expect(s.isr()).toEqual([1]);
-    expect(s.tick(10, 0)).toBe(true); // alone: HW = LEO
+    expect(s.tick(10)).toBe(true); // alone: HW = LEO
     expect(s.hw).toBe(10);
-    s.onFetch(2, 10, 10, 5); // caught up: joins
+    s.onFetch(2, 10, 10, 5); // caught up
     s.onFetch(3, 10, 10, 5);
+    expect(s.proposal(10, 5)).toEqual([1, 2, 3]); // additions count at once (more cautious)…
     expect(s.isr()).toEqual([1, 2, 3]);
-    s.tick(20, 10); // leader appended 10 more; followers at 10
+    expect(s.proposal(10, 6)).toBeNull(); // …and are not proposed twice while outstanding
+    s.confirm([1, 2, 3], 10);
+    s.tick(20); // leader appended 10 more; followers at 10
     expect(s.hw).toBe(10);
     s.onFetch(2, 20, 20, 20);
     expect(s.hw).toBe(10); // 3 still at 10
-    s.tick(20, 2_000); // 3 lagged for > 1 s: dropped; HW = min(20, 20)
+    expect(s.proposal(20, 2_000)).toEqual([1, 2]); // 3 lagged for > 1 s: proposed out…
+    s.tick(20);
+    expect(s.hw).toBe(10); // …but the HW still waits for it until the SC confirms
+    expect(s.confirm([1, 2], 20)).toBe(true);
     expect(s.isr()).toEqual([1, 2]);
     expect(s.hw).toBe(20);
-    s.onFetch(3, 20, 20, 2_100); // caught up again: rejoins
-    expect(s.isr()).toEqual([1, 2, 3]);
+    s.onFetch(3, 20, 20, 2_100); // caught up again: proposed back in
+    expect(s.proposal(20, 2_100)).toEqual([1, 2, 3]);
+    expect(s.proposal(20, 2_100 + 1_001)).toEqual([1, 2, 3]); // unanswered for resendMs: sent again
     s.onFetch(3, 15, 20, 2_200); // never goes backwards
     expect(s.hw).toBe(20);
+  });
+
+  it('a restarted leader (no known set) waits for every replica until the SC sends the set', () => {
+    const s = new LeaderState(1, [1, 2, 3], [1, 2, 3], 0, 0, 1_000);
+    expect(s.tick(10)).toBe(false); // 2 and 3 have not fetched
+    expect(s.confirm([1], 10)).toBe(true);
+    expect(s.hw).toBe(10);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
-  Resolution, replicaActorId, spuActorId, type AdminReply, type PartitionInfo, type ReplicaRemove, type ReportRequest, type SpuInfo,
+  Resolution, replicaActorId, spuActorId, type AdminReply, type IsrChanged, type PartitionInfo, type ReplicaRemove, type ReportRequest, type SpuInfo,
   type SpuRegistered,
 } from '../../actors/messages.js';
 import { REPORT_SYNC } from '../../actors/sc/report-sync.js';
@@ -115,7 +115,9 @@ describe('SC: heartbeat loss and election', () => {
   /** t/0 on SPUs 1 (leader), 2, 3, Online; followers report LEOs 2 → leo2, 3 → leo3. */
   function onlineWithFollowers(leo2: number, leo3: number, inSync = [1, 2, 3]) {
     const d = clusterWithTopic([1, 2, 3], 't', 1, 3);
-    d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 10, hw: 10, inSync })], false));
+    // The leader asks the SC for its in-sync set (the SC owns it: actors/sc/isr.ts).
+    if (inSync.length < 3) d.deliver({ type: 'AlterIsr', topic: 't', partition: 0, spuId: 1, epoch: 0, isrVersion: 0, isr: inSync });
+    d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 10, hw: 10, inSync, isrVersion: inSync.length < 3 ? 1 : 0 })], false));
     d.deliver(heartbeat(2, [report({ topic: 't', partition: 0, spuId: 2, leo: leo2 })], false));
     d.deliver(heartbeat(3, [report({ topic: 't', partition: 0, spuId: 3, leo: leo3 })], false));
     expect(resolutionOf(d, 't')).toBe(Resolution.Online);
@@ -150,15 +152,39 @@ describe('SC: heartbeat loss and election', () => {
     expect(partition(d, 't')).toMatchObject({ leader: 2, epoch: 1, resolution: Resolution.ElectionLeaderFound });
   });
 
-  it('never elects a follower outside the leader\'s in-sync set, nor one on an offline SPU', () => {
+  it('never elects a follower outside the in-sync set, nor one on an offline SPU, nor one lost since', () => {
     const d = onlineWithFollowers(5, 9, [1, 2]); // 3 has the highest LEO but is out of sync
-    d.deliver({ type: 'SpuLost', spuId: 2 }); // the only in-sync follower goes first
+    expect(partition(d, 't').inSync).toEqual([1, 2]);
+    d.deliver({ type: 'SpuLost', spuId: 2 }); // the only in-sync follower goes first: it leaves the set
+    expect(partition(d, 't').inSync).toEqual([1]);
     d.deliver({ type: 'SpuLost', spuId: 1 });
     expect(transitions(d.take())).toEqual(['Online→LeaderOffline']);
     expect(partition(d, 't')).toMatchObject({ leader: 1, epoch: 0, resolution: Resolution.LeaderOffline });
-    d.deliver(register(2)); // the in-sync follower returns: elected
-    expect(transitions(d.take())).toEqual(['LeaderOffline→ElectionLeaderFound']);
-    expect(partition(d, 't')).toMatchObject({ leader: 2, epoch: 1, resolution: Resolution.ElectionLeaderFound });
+    // 2 returns, but it was lost (it may have lost unsynced records): not elected before it caught up.
+    d.deliver(register(2));
+    expect(transitions(d.take())).toEqual([]);
+    d.deliver(register(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 10, hw: 10, incarnation: 2 })]));
+    expect(transitions(d.take())).toEqual(['LeaderOffline→Online']);
+    expect(partition(d, 't')).toMatchObject({ leader: 1, epoch: 0, resolution: Resolution.Online });
+  });
+
+  it('in-sync set changes: the leader asks, the SC confirms at the current version only, and tells it', () => {
+    const d = onlineWithFollowers(10, 10);
+    const alter = (isr: number[], isrVersion: number, spuId = 1, epoch = 0) => d.deliver({ type: 'AlterIsr', topic: 't', partition: 0, spuId, epoch, isrVersion, isr });
+    alter([1, 3], 0);
+    expect(partition(d, 't').inSync).toEqual([1, 3]);
+    const told = ActorDriver.ofType<IsrChanged>(d.take(), 'IsrChanged');
+    expect(told.map((t) => [t.to, t.msg.isrVersion, t.msg.isr])).toEqual([[replicaActorId('t', 0, 1), 1, [1, 3]]]);
+    alter([1], 0); // based on a stale version: refused, the current set is sent back
+    expect(partition(d, 't').inSync).toEqual([1, 3]);
+    expect(ActorDriver.ofType<IsrChanged>(d.take(), 'IsrChanged').map((t) => t.msg.isr)).toEqual([[1, 3]]);
+    alter([2, 3], 1); // without the leader: refused
+    alter([1, 2], 1, 2); // not from the leader: ignored
+    expect(partition(d, 't').inSync).toEqual([1, 3]);
+    // A leader reporting an older version is sent the current set.
+    d.take();
+    d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 10, hw: 10, isrVersion: 0, seq: 5 })], false));
+    expect(ActorDriver.ofType<IsrChanged>(d.take(), 'IsrChanged').map((t) => t.msg.isrVersion)).toEqual([1]);
   });
 
   it('SpuLost from the host acts at once, without waiting for the timeout', () => {
