@@ -134,12 +134,25 @@ export function checkHwMonotonic(samples: HwSample[]): Violation[] {
   return out;
 }
 
-/** Replicas of a partition hold byte-identical logs (and so the same LEO). */
+/**
+ * Replicas of a partition hold byte-identical logs (and so the same LEO). A violation names the
+ * first offset where a replica's log departs from the first one's (for known-bugs.ts).
+ */
 export function checkConverged(name: string, logs: { spu: number; bytes: Uint8Array[] }[]): Violation[] {
   if (logs.length < 2) return [];
-  const key = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('base64')).join('|');
-  const ref = key(logs[0]!.bytes);
-  return logs.slice(1).filter((l) => key(l.bytes) !== ref).map((l) => ({ checker: 'converged', text: `${name}: replica on SPU ${l.spu} differs from SPU ${logs[0]!.spu}` }));
+  const ref = logs[0]!;
+  const same = (a: Uint8Array | undefined, b: Uint8Array | undefined) => a !== undefined && b !== undefined && Buffer.from(a).equals(b);
+  const out: Violation[] = [];
+  for (const l of logs.slice(1)) {
+    const n = Math.max(l.bytes.length, ref.bytes.length);
+    let i = 0;
+    while (i < n && same(l.bytes[i], ref.bytes[i])) i++;
+    if (i === n) continue;
+    const at = l.bytes[i] ?? ref.bytes[i]!;
+    const offset = Number(new DataView(at.buffer, at.byteOffset, at.byteLength).getBigInt64(0));
+    out.push({ checker: 'converged', text: `${name}: replica on SPU ${l.spu} differs from SPU ${ref.spu} from offset ${offset}`, tp: name, offset });
+  }
+  return out;
 }
 
 /** Start-up confirmed exactly the configured SPUs. */

@@ -72,7 +72,7 @@ export class FaultSchedule {
   readonly timeline: string[] = [];
   /** SPUs the SC still listed online long after they stopped (checker `detection`). */
   readonly detection: Violation[] = [];
-  private readonly probes = new Map<number, { spu: number; what: string }>();
+  private readonly probes = new Map<number, { spu: number; since: number; what: string }>();
   /** Per SPU: since when it is down or paused (one at a time), while it is. */
   private readonly stoppedAt = new Map<number, number>();
   private probeSeq = 1;
@@ -103,7 +103,7 @@ export class FaultSchedule {
     this.sim.at(at, () => {
       if (this.healed || this.stoppedAt.get(spu) !== since) return; // back meanwhile
       const reqId = this.probeSeq++;
-      this.probes.set(reqId, { spu, what: `SPU ${spu} ${what} at ${since} is still online at ${at}` });
+      this.probes.set(reqId, { spu, since, what: `SPU ${spu} ${what} at ${since} is still online at ${at}` });
       this.sim.inject(PROBE_CLIENT, 'sc', { type: 'AdminRequest', reqId, replyTo: PROBE_CLIENT, op: 'listSpus' } as Message);
     });
   }
@@ -113,6 +113,8 @@ export class FaultSchedule {
     const probe = this.probes.get(r.reqId);
     if (!probe || m.type !== 'AdminReply') return;
     this.probes.delete(r.reqId);
+    // Back before the SC answered (the probe travels too): its being online then is right.
+    if (this.stoppedAt.get(probe.spu) !== probe.since) return;
     const s = (r.result as { id: number; status: string }[] | undefined)?.find((x) => x.id === probe.spu);
     if (s?.status === 'online') this.detection.push({ checker: 'detection', text: `${probe.what} (SPU timeout ${this.cfg.spuTimeoutMs} ms)` });
   }

@@ -12,6 +12,7 @@
  * shows up again, and seeds that failed by it pass.
  */
 import type { Violation } from './checkers.js';
+import type { ElectionWatch } from './elections.js';
 import type { Ledger } from './ledger.js';
 
 export const KNOWN_BUGS = {
@@ -36,15 +37,32 @@ export const KNOWN_BUGS = {
    * unclean shutdowns (KIP-966) so such a replica cannot lead before catching up.
    */
   'unclean-leader-return': 'a replica that lost committed records to a power loss led again and the others truncated to it',
+  /**
+   * The SC elects among the in-sync replicas named by the newest report of the partition's
+   * current leader, and among all replicas when that report names none (actors/sc/election.ts:
+   * `leaderReport?.inSync ?? p.replicas`). Right after an election the new leader's newest report
+   * at the SC is a follower's (no in-sync set) until its first leader report arrives — never, if
+   * it died before sending one — so a second election in that window may pick any replica, one
+   * that never caught up included, and the committed records it lacks are lost. Kafka keeps the
+   * in-sync set in the controller's state and shrinks it on election ({new leader} ∪ the old set's
+   * live members); it never falls back to all replicas.
+   */
+  'isr-fallback-election': 'the SC elected a replica lacking acknowledged records, judging in-sync by all replicas (no leader report yet)',
 } as const;
 export type KnownBug = keyof typeof KNOWN_BUGS;
 
-/** Checkers whose violations these bugs cause (a record lost or changed after it was promised). */
-const EXPLAINABLE = new Set(['acked-readable', 'exactly-once', 'consumed-committed', 'hw-monotonic', 'workload']);
+/**
+ * Checkers whose violations these bugs cause: a record lost or changed after it was promised, and
+ * replicas left diverged at the same epoch (a leader back with a shorter log never makes the
+ * followers that hold the old records truncate them).
+ */
+const EXPLAINABLE = new Set(['acked-readable', 'exactly-once', 'consumed-committed', 'hw-monotonic', 'converged', 'workload']);
 
-/** The known bug that explains `v`, if the ledger holds the evidence. */
-export function explain(v: Violation, ledger: Ledger): KnownBug | undefined {
+/** The known bug that explains `v`, if the ledger (or the election watch) holds the evidence. */
+export function explain(v: Violation, ledger: Ledger, elections?: ElectionWatch): KnownBug | undefined {
   if (v.tp === undefined || v.offset === undefined || !EXPLAINABLE.has(v.checker)) return undefined;
+  const offset = v.offset;
+  if (elections?.unclean.some((e) => e.tp === v.tp && e.from <= offset && offset <= e.to)) return 'isr-fallback-election';
   if (ledger.unsafeAt(v.tp, v.offset).some((u) => ledger.leaderLocal(u))) return 'leader-local-isr';
   for (const c of ledger.cuts) {
     if (`${c.topic}/${c.partition}` !== v.tp || v.offset < c.to || v.offset >= c.from) continue;
@@ -57,10 +75,10 @@ export function explain(v: Violation, ledger: Ledger): KnownBug | undefined {
 }
 
 /** The known bug every violation is explained by (the first, if several), or undefined. */
-export function explainAll(vs: Violation[], ledger: Ledger): KnownBug | undefined {
+export function explainAll(vs: Violation[], ledger: Ledger, elections?: ElectionWatch): KnownBug | undefined {
   let bug: KnownBug | undefined;
   for (const v of vs) {
-    const b = explain(v, ledger);
+    const b = explain(v, ledger, elections);
     if (!b) return undefined;
     bug ??= b;
   }

@@ -20,6 +20,7 @@ import {
   checkAckedReadable, checkCommits, checkConfirmedSpus, checkConsumed, checkExactlyOnce, checkHwMonotonic, checkTransitions,
   formatViolations, OutOfSpaceWatch, type HwSample, type Violation,
 } from './checkers.js';
+import { ElectionWatch } from './elections.js';
 import { explainAll, type KnownBug } from './known-bugs.js';
 import { Ledger } from './ledger.js';
 import { FaultSchedule, skewClocks, type FaultCounts } from './fault-schedule.js';
@@ -81,8 +82,19 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
   const nodes = new NodeFaults();
   const journal = new WriteJournal(() => nodes.trueNow(), config.faults.powerLoss);
   nodes.watcher = journal;
-  const ledger = new Ledger((spu, topic, partition) => journal.leoOf(spu, topic, partition));
-  nodes.observer = ledger;
+  const leoOf = (spu: number, topic: string, partition: number) => journal.leoOf(spu, topic, partition);
+  const ledger = new Ledger(leoOf);
+  const elections = new ElectionWatch(leoOf);
+  nodes.observer = {
+    received: (to, m) => {
+      ledger.received(to, m);
+      elections.received(to, m);
+    },
+    sent: (from, to, m, t) => {
+      ledger.sent(from, to, m, t);
+      elections.sent(from, to, m, t);
+    },
+  };
   if (plant) nodes.plant = makePlant(plant, config.spus);
   const skewed = skewClocks(nodes, config, new Prng((seed ^ 0x1b873593) >>> 0));
   const net = new NetworkFaults(config.faults.network, nodes);
@@ -137,7 +149,11 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
       await c.transport.sleep(250);
       const parts = await c.admin.listPartitions();
       for (const p of parts) hwSamples.push({ topic: p.topic, partition: p.partition, epoch: p.epoch, hw: p.hw });
-      converged = parts.every((p) => p.resolution === 'Online' && p.hw === p.leo && p.replicaStatus.every((r) => r.leo === p.leo && r.hw === p.hw));
+      // Listed alike, and the same leader epochs in every replica's log: a follower that still holds
+      // an old leader's last batch at the same offsets has not caught up yet, whatever its LEO says.
+      const epochs = (spu: number, p: (typeof parts)[number]) => JSON.stringify(sim.storage.openLog(spu, p.topic, p.partition, {}).epochEntries());
+      converged = parts.every((p) => p.resolution === 'Online' && p.hw === p.leo && p.replicaStatus.every((r) => r.leo === p.leo && r.hw === p.hw)
+        && p.replicas.every((spu) => epochs(spu, p) === epochs(p.leader, p)));
     }
     work.stop();
     await Promise.all(consumers);
@@ -171,7 +187,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     kind = 'crash';
     crash = err instanceof Error ? (err.stack ?? err.message) : String(err);
   }
-  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger) : undefined;
+  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger, elections) : undefined;
   const messages = [...formatViolations(problems), ...(crash !== undefined ? [crash] : [])];
   const sim = cluster?.simulator;
   await cluster?.shutdown();

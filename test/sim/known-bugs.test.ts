@@ -3,10 +3,12 @@
  * unsafe only when a replica the SC could elect lacks the record; it is put down to the known
  * leader-local in-sync set only when the SC had deposed the leader or the leader itself had
  * dropped the lacking replica; a record cut by a power loss is put down to an unclean return only
- * when the cut replica led again. Anything else stays unexplained (a new bug).
+ * when the cut replica led again; to an election on the SC's fallback in-sync set (all replicas)
+ * only when the elected replica lacked acknowledged records. Anything else stays unexplained.
  */
 import { describe, it, expect } from 'vitest';
 import { Ledger } from '../../src/testing/ledger.js';
+import { ElectionWatch } from '../../src/testing/elections.js';
 import { explain, explainAll } from '../../src/testing/known-bugs.js';
 import type { Violation } from '../../src/testing/checkers.js';
 import type { Message } from '../../src/runtime/actor.js';
@@ -81,5 +83,30 @@ describe('known-bug evidence', () => {
     ledger.sent('replica:t:0@1', 'client:1', { type: 'FetchReply', reqId: 7, batches: [batch], hw: 2, leo: 4, base: 0 } as Message, 20);
     expect(ledger.pastHw).toHaveLength(1);
     expect(explain(ledger.pastHw[0]!, ledger)).toBeUndefined();
+  });
+
+  it('isr-fallback-election: a second election before the new leader reported picks one lacking acked records', () => {
+    const leo = new Map<number, number>([[1, 4], [2, 4], [3, 0]]);
+    const w = new ElectionWatch((spu) => leo.get(spu) ?? -1);
+    const { ledger } = setup();
+    const assign3 = (leader: number, epoch: number) =>
+      ({ type: 'ReplicaAssign', topic: 't', partition: 0, leader, replicas: [leader, ...[1, 2, 3].filter((x) => x !== leader)], epoch, config: {} }) as Message;
+    w.sent('sc', 'spu-2', assign3(2, 0), 0);
+    w.received('sc', { type: 'SpuHeartbeat', spuId: 2, reports: [{ ...report(2, [1, 2], 1), spuId: 2 }], storageFull: false, full: true } as Message);
+    w.sent('replica:t:0@2', 'client:1', ack(0, 3), 10);
+    w.sent('sc', 'spu-1', assign3(1, 1), 20); // SPU 2 lost: SPU 1 (in sync, holds 0..3) — fine
+    expect(w.unclean).toEqual([]);
+    // SPU 1's newest report at the SC is a follower's (it died before reporting as leader): fallback.
+    w.received('sc', { type: 'SpuHeartbeat', spuId: 1, reports: [{ ...report(1, [1], 1), leader: false, inSync: undefined }], storageFull: false, full: true } as Message);
+    w.sent('sc', 'spu-3', assign3(3, 2), 30);
+    expect(w.unclean).toEqual([{ tp: 't/0', at: 30, leader: 3, from: 0, to: 3 }]);
+    expect(explain(lost(2), ledger, w)).toBe('isr-fallback-election');
+    expect(explain(lost(2), ledger)).toBeUndefined();
+    // An assignment carrying the SC's own in-sync set is never a fallback.
+    const w2 = new ElectionWatch((spu) => leo.get(spu) ?? -1);
+    w2.sent('sc', 'spu-2', assign3(2, 0), 0);
+    w2.sent('replica:t:0@2', 'client:1', ack(0, 3), 10);
+    w2.sent('sc', 'spu-3', { ...assign3(3, 1), isr: [3] } as Message, 20);
+    expect(w2.unclean).toEqual([]);
   });
 });
