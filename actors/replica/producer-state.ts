@@ -23,10 +23,10 @@ import { BatchLayout, batchBaseOffset, batchLastOffset } from '../../src/storage
 import type { PartitionLog } from '../../src/storage/log.js';
 
 export const PRODUCER_WINDOW = {
-  /** Batches remembered per producer (the producer keeps at most 5 in flight per partition). */
-  batches: 8,
+  /** Batches remembered per producer (the producer keeps at most 32 in flight per partition). */
+  batches: 40,
   /** Producer ids remembered per partition. */
-  producers: 10_000,
+  producers: 2_000,
   /** How much of the log tail a new leader reads to rebuild the state. */
   rebuildBytes: 16 * 1024 * 1024,
 } as const;

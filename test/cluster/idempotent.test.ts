@@ -5,9 +5,10 @@
  * retried meanwhile. The log must hold exactly 30,000 records, each acknowledged one once, at its
  * acknowledged offset, and every replica must converge to the same log.
  *
- * Timing: the topic's `replicaLagMs` is 3 s (default 10 s) and the producer's `requestTimeoutMs`
- * 1 s, so attempts time out and are retried (several times) before the lagging follower leaves
- * the in-sync set — the situation that duplicated records before — while the test stays short.
+ * Timing: the disconnected follower leaves the in-sync set when the SC declares its SPU lost
+ * (`spuTimeoutMs` 2.5 s) or its leader sees it lag for the topic's `replicaLagMs` (3 s, default
+ * 10 s), and the producer's `requestTimeoutMs` is 1 s, so attempts time out and are retried before
+ * that — the situation that duplicated records before — while the test stays short.
  * A plain (`idempotent: false`) run of the disconnect case shows the retries do store duplicates
  * (the crash case does too — 30,200 records in a manual run — but not reliably on a loaded machine).
  */
@@ -72,7 +73,7 @@ function expectExactlyOnce(log: Map<number, string>, acks: RecordMetadata[]): vo
 }
 
 async function startCluster(): Promise<Cluster> {
-  const c = await Cluster.start({ spus: 3, heartbeatMs: 100, spuTimeoutMs: 1_000 });
+  const c = await Cluster.start({ spus: 3, heartbeatMs: 100, spuTimeoutMs: 2_500 });
   await c.admin.createTopic('once', { partitions: 1, replicationFactor: 3, replicaLagMs: 3_000 });
   return c;
 }

@@ -86,7 +86,7 @@ describe('input validation (simulator: fast)', () => {
       await c.admin.createTopic('cfg', { partitions: 1 });
       await refusedWith(c.producer('cfg', { ack: 1 } as never), ErrorCode.INVALID_CONFIG);
       await refusedWith(c.producer('cfg', { acks: 0, idempotent: true }), ErrorCode.INVALID_CONFIG);
-      await refusedWith(c.producer('cfg', { maxInFlight: 6 }), ErrorCode.INVALID_CONFIG);
+      await refusedWith(c.producer('cfg', { maxInFlight: 33 }), ErrorCode.INVALID_CONFIG);
       await refusedWith(c.producer('cfg', { lingerMs: -1 }), ErrorCode.INVALID_CONFIG);
       // Offsets: malformed specs at once, out of range when the consumer is created.
       await refusedWith(() => Offset.absolute(NaN), ErrorCode.INVALID_ARGUMENT);
