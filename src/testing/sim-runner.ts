@@ -20,7 +20,6 @@ import {
   checkAckedReadable, checkCommits, checkConfirmedSpus, checkConsumed, checkExactlyOnce, checkHwMonotonic, checkTransitions,
   formatViolations, OutOfSpaceWatch, type HwSample, type Violation,
 } from './checkers.js';
-import { ElectionWatch } from './elections.js';
 import { explainAll, type KnownBug } from './known-bugs.js';
 import { Ledger } from './ledger.js';
 import { FaultSchedule, skewClocks, type FaultCounts } from './fault-schedule.js';
@@ -53,7 +52,7 @@ export interface SimRunResult {
   plant?: PlantName;
   faults: FaultCounts;
   workload: { sent: number; acked: number; consumed: number; commits: number; failedSends: Record<string, number> };
-  /** Acknowledgements and served batches the ledger judged unsafe (ledger.ts), lost or not. */
+  /** Acknowledgements and served batches sent while an electable replica lacked them (ledger.ts). */
   unsafe: number;
 }
 
@@ -82,19 +81,8 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
   const nodes = new NodeFaults();
   const journal = new WriteJournal(() => nodes.trueNow(), config.faults.powerLoss);
   nodes.watcher = journal;
-  const leoOf = (spu: number, topic: string, partition: number) => journal.leoOf(spu, topic, partition);
-  const ledger = new Ledger(leoOf);
-  const elections = new ElectionWatch(leoOf);
-  nodes.observer = {
-    received: (to, m) => {
-      ledger.received(to, m);
-      elections.received(to, m);
-    },
-    sent: (from, to, m, t) => {
-      ledger.sent(from, to, m, t);
-      elections.sent(from, to, m, t);
-    },
-  };
+  const ledger = new Ledger((spu, topic, partition) => journal.leoOf(spu, topic, partition));
+  nodes.observer = ledger;
   if (plant) nodes.plant = makePlant(plant, config.spus);
   const skewed = skewClocks(nodes, config, new Prng((seed ^ 0x1b873593) >>> 0));
   const net = new NetworkFaults(config.faults.network, nodes);
@@ -187,7 +175,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     kind = 'crash';
     crash = err instanceof Error ? (err.stack ?? err.message) : String(err);
   }
-  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger, elections) : undefined;
+  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger) : undefined;
   const messages = [...formatViolations(problems), ...(crash !== undefined ? [crash] : [])];
   const sim = cluster?.simulator;
   await cluster?.shutdown();
