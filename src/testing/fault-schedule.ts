@@ -29,7 +29,8 @@ import type { LogLoss, WriteJournal } from '../sim/power-loss.js';
 import { Prng } from '../sim/prng.js';
 import type { SimHost } from '../sim/sim-host.js';
 import type { Message } from '../runtime/actor.js';
-import type { AdminReply } from '../../actors/messages.js';
+import type { AdminReply, AdminRequest } from '../../actors/messages.js';
+import { SC_ID } from '../runtime/actor-ids.js';
 import type { Violation } from './checkers.js';
 import type { SimRunConfig } from './sim-config.js';
 
@@ -104,7 +105,8 @@ export class FaultSchedule {
       if (this.healed || this.stoppedAt.get(spu) !== since) return; // back meanwhile
       const reqId = this.probeSeq++;
       this.probes.set(reqId, { spu, since, what: `SPU ${spu} ${what} at ${since} is still online at ${at}` });
-      this.sim.inject(PROBE_CLIENT, 'sc', { type: 'AdminRequest', reqId, replyTo: PROBE_CLIENT, op: 'listSpus' } as Message);
+      const probe: AdminRequest = { type: 'AdminRequest', reqId, replyTo: PROBE_CLIENT, op: 'listSpus' };
+      this.sim.inject(PROBE_CLIENT, SC_ID, probe);
     });
   }
 

@@ -29,6 +29,13 @@ import type { PartitionLog, StorageBudget } from '../storage/index.js';
 import type { Fetch, Produce, ReplicaAssign, ReplicaFetchReply, ReplicaReport, SpuRegister, StatusEvent } from '../../actors/messages.js';
 import type { OffsetCommit } from '../../actors/groups/messages.js';
 
+/** Replica reports travel in ReportReply and ReplicaStatus messages. */
+const SC_BEHAVIOR = 'sc'; // the SC's behaviour name in actors/behaviors.ts
+
+function hasReport(m: Message): m is Message & { report: ReplicaReport } {
+  return m.type === 'ReportReply' || m.type === 'ReplicaStatus';
+}
+
 export const PLANTS = [
   'ack-before-replication', 'skip-dedup', 'read-uncommitted', 'leader-truncates-to-hw', 'lose-commit', 'stale-transition',
   'stale-hw', 'corrupt-follower', 'confirm-extra-spu', 'space-lie', 'stuck-follower', 'sc-misses-timeouts',
@@ -123,9 +130,9 @@ export function makePlant(name: PlantName, spus: number): Plant {
       return {
         outbound: (from, to, m) => {
           if (!isReplicaId(from)) return m;
-          if (m.type === 'ReportReply' || m.type === 'ReplicaStatus') {
-            const withReport = m as Message & { report: ReplicaReport };
-            return { ...withReport, report: stale(from, withReport.report) } as Message;
+          if (hasReport(m)) {
+            const changed: Message & { report: ReplicaReport } = { ...m, report: stale(from, m.report) };
+            return changed;
           }
           return m;
         },
@@ -146,7 +153,7 @@ export function makePlant(name: PlantName, spus: number): Plant {
     case 'confirm-extra-spu': {
       let registered = false;
       return {
-        args: (behavior, _id, args) => (behavior === 'sc' ? { ...(args as object), spuIds: [...(args as { spuIds: number[] }).spuIds, spus + 1] } : args),
+        args: (behavior, _id, args) => (behavior === SC_BEHAVIOR ? { ...(args as object), spuIds: [...(args as { spuIds: number[] }).spuIds, spus + 1] } : args),
         message: (to, m) => {
           if (to !== SC_ID || m.type !== 'SpuRegister' || registered || (m as SpuRegister).spuId !== 1) return m;
           registered = true;
