@@ -33,10 +33,10 @@ export interface SimTotals {
 }
 
 export function simTotals(results: SimRunResult[], seconds: number): SimTotals {
-  const faults = {} as Record<string, number>;
+  const faults: Partial<FaultCounts> = {};
   const known: Record<string, number[]> = {};
   for (const r of results) {
-    for (const [k, v] of Object.entries(r.faults)) faults[k] = (faults[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.faults) as [keyof FaultCounts, number][]) faults[k] = (faults[k] ?? 0) + v;
     const bug = r.failure?.known;
     if (bug) (known[bug] ??= []).push(r.seed);
   }
@@ -47,7 +47,7 @@ export function simTotals(results: SimRunResult[], seconds: number): SimTotals {
     failed: failed.length,
     known,
     unexplained: failed.filter((r) => !r.failure!.known).map((r) => r.seed),
-    faults: faults as unknown as FaultCounts,
+    faults: faults as FaultCounts,
     acked: results.reduce((n, r) => n + r.workload.acked, 0),
     virtualSeconds: Math.round(results.reduce((n, r) => n + r.virtualMs, 0) / 1000),
     seconds: Number(seconds.toFixed(1)),

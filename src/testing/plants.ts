@@ -29,9 +29,9 @@ import type { PartitionLog, StorageBudget } from '../storage/index.js';
 import type { Fetch, Produce, ReplicaAssign, ReplicaFetchReply, ReplicaReport, SpuRegister, StatusEvent } from '../../actors/messages.js';
 import type { OffsetCommit } from '../../actors/groups/messages.js';
 
-/** Replica reports travel in ReportReply and ReplicaStatus messages. */
 const SC_BEHAVIOR = 'sc'; // the SC's behaviour name in actors/behaviors.ts
 
+/** Replica reports travel in ReportReply and ReplicaStatus messages. */
 function hasReport(m: Message): m is Message & { report: ReplicaReport } {
   return m.type === 'ReportReply' || m.type === 'ReplicaStatus';
 }
