@@ -37,7 +37,7 @@ import { decodeBatch, encodeBatch } from '../../src/storage/record-batch.js';
 import { validateBatch } from '../../src/storage/batch-header.js';
 import { crc32c } from '../../src/storage/crc32c.js';
 import { bodyArb } from '../protocol/arbitrary.js';
-import { serve, kafkajsQuiet, type Served } from './helpers.js';
+import { serve, kafkajsQuiet, type Served, rawExchange } from './helpers.js';
 
 const TOPIC = 'adversarial-data';
 const PARTITIONS = 3;
@@ -464,29 +464,6 @@ async function alive(port: number): Promise<boolean> {
   return problem === null;
 }
 
-/**
- * Sends frames on one socket and collects what comes back until the server closes, or `answers`
- * whole frames are in, or `waitMs` passes.
- */
-function exchange(port: number, data: Uint8Array[], answers = Infinity, waitMs = 10_000): Promise<{ received: Buffer; closedByServer: boolean }> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const done = (closedByServer: boolean) => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve({ received: Buffer.concat(chunks), closedByServer });
-    };
-    const timer = setTimeout(() => done(false), waitMs);
-    sock.on('data', (d) => {
-      chunks.push(d);
-      if (frames(Buffer.concat(chunks)).frames.length >= answers) done(false);
-    });
-    sock.on('error', () => undefined);
-    sock.on('close', () => done(true));
-    sock.on('connect', () => data.forEach((d) => sock.write(d)));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -537,7 +514,7 @@ describe('the listener under random and adversarial frames', () => {
       key: `key-${i}`, value: Uint8Array.from({ length: i % 50 }, (_, j) => (i * 31 + j) & 0xff), partition: i % PARTITIONS,
     })));
     await producer.flush();
-    const meta = await exchange(s.listener.port, [encodeRequest(ApiKey.Metadata, 12, 1, 'setup', { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: TOPIC }] })], 1);
+    const meta = await rawExchange(s.listener.port, [encodeRequest(ApiKey.Metadata, 12, 1, 'setup', { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: TOPIC }] })], 1);
     const m = decodeResponse(ApiKey.Metadata, 12, meta.received.subarray(4, 4 + meta.received.readInt32BE(0)));
     target.topicId = m.body.topics[0]!.topicId;
   });
@@ -548,7 +525,7 @@ describe('the listener under random and adversarial frames', () => {
   it('answers ApiVersions at version 99 with the KIP-511 v0 fallback (error 35) and keeps the connection', async () => {
     const v99 = prefixed(concat([header(ApiKey.ApiVersions, 99, 77, 'future-client', null), enc.encode('whatever a v99 body is')]));
     const v3 = encodeRequest(ApiKey.ApiVersions, 3, 78, 'future-client', { clientSoftwareName: 'x', clientSoftwareVersion: '1' });
-    const r = await exchange(s.listener.port, [v99, v3], 2);
+    const r = await rawExchange(s.listener.port, [v99, v3], 2);
     expect(r.closedByServer).toBe(false);
     const { frames: got } = frames(r.received);
     expect(got).toHaveLength(2);
@@ -564,20 +541,20 @@ describe('the listener under random and adversarial frames', () => {
 
   it('closes the connection on an unknown api key, without an answer', async () => {
     for (const key of [9999, 57, -1]) {
-      const r = await exchange(s.listener.port, [prefixed(concat([header(key, 0, 5, 'x', null), Uint8Array.of(0, 0, 0, 0)]))]);
+      const r = await rawExchange(s.listener.port, [prefixed(concat([header(key, 0, 5, 'x', null), Uint8Array.of(0, 0, 0, 0)]))]);
       expect(r.closedByServer, `api key ${key}`).toBe(true);
       expect(r.received.length).toBe(0);
     }
     // Earlier answers on the same connection still arrive, in order.
     const v = encodeRequest(ApiKey.ApiVersions, 2, 6, 'x', {});
-    const r = await exchange(s.listener.port, [v, prefixed(header(9999, 0, 7, 'x', null))]);
+    const r = await rawExchange(s.listener.port, [v, prefixed(header(9999, 0, 7, 'x', null))]);
     expect(r.closedByServer).toBe(true);
     expect(frames(r.received).frames.map((f) => Buffer.from(f).readInt32BE(0))).toEqual([6]);
   });
 
   it('closes the connection on a frame over the 64 MiB maximum as soon as its size arrives', async () => {
     for (const size of [MAX_FRAME + 1, 0x7fffffff, -1, -0x80000000]) {
-      const r = await exchange(s.listener.port, [int32(size)]); // the body is never sent
+      const r = await rawExchange(s.listener.port, [int32(size)]); // the body is never sent
       expect(r.closedByServer, `size ${size}`).toBe(true);
       expect(r.received.length).toBe(0);
     }
@@ -593,7 +570,7 @@ describe('the listener under random and adversarial frames', () => {
       topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset: 2n ** 63n - 1n, partitionMaxBytes: -1 }, { partition: 99, fetchOffset: -7n, partitionMaxBytes: 0 }] }],
     });
     const create = encodeRequest(ApiKey.CreateTopics, 3, 11, 'x', { topics: [{ name: 'huge', numPartitions: 0x7fffffff, replicationFactor: 0x7fff, assignments: [], configs: [] }], timeoutMs: 0, validateOnly: false });
-    const r = await exchange(portOf((await leaders())[0]!), [produce, fetch, create], 3);
+    const r = await rawExchange(portOf((await leaders())[0]!), [produce, fetch, create], 3);
     expect(r.closedByServer).toBe(false);
     const [p, f, c] = frames(r.received).frames;
     expect(decodeResponse(ApiKey.Produce, 7, p!).body.responses[0]!.partitionResponses[0]!.errorCode).toBe(2);
@@ -614,7 +591,7 @@ describe('the listener under random and adversarial frames', () => {
       ['gzip bit on plain records', recrc(set(good(), 21, 1, 2)), 76],
     ];
     const reqs = refused.map(([, batch], i) => encodeRequest(ApiKey.Produce, 7, 100 + i, 'x', { transactionalId: null, acks: -1, timeoutMs: 1_000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: batch }] }] }));
-    const rr = await exchange(portOf((await leaders())[0]!), reqs, reqs.length);
+    const rr = await rawExchange(portOf((await leaders())[0]!), reqs, reqs.length);
     const answers = frames(rr.received).frames.map((x) => decodeResponse(ApiKey.Produce, 7, x).body.responses[0]!.partitionResponses[0]!.errorCode);
     expect(answers).toEqual(refused.map(([, , code]) => code));
     expect(await snapshot()).toEqual(before);

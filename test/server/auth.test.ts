@@ -6,12 +6,11 @@
  * SASL_PLAINTEXT/PLAIN works with the right token and fails with a wrong one.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import net from 'node:net';
 import { Kafka, type SASLOptions } from 'kafkajs';
 import { Offset } from '../../src/index.js';
 import { encodeRequest, decodeResponse } from '../../src/protocol/api.js';
 import { ApiKey } from '../../src/protocol/registry.js';
-import { serve, kcat, kafkajsQuiet, type Served } from './helpers.js';
+import { serve, kcat, kafkajsQuiet, rawExchange, type Served } from './helpers.js';
 
 const TOKEN = 'secret-token';
 const TOPIC = 'guarded';
@@ -22,38 +21,6 @@ const kcatSasl = (password: string) => [
   '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN',
   '-X', 'sasl.username=rivulet', '-X', `sasl.password=${password}`,
 ];
-
-/**
- * Writes `frames` on a fresh socket; resolves with every byte received and whether the server
- * closed, once it closes, or `answers` whole frames are in, or `waitMs` passes.
- */
-function rawExchange(port: number, frames: Uint8Array[], answers = Infinity, waitMs = 10_000): Promise<{ received: Buffer; closedByServer: boolean }> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const done = (closedByServer: boolean) => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve({ received: Buffer.concat(chunks), closedByServer });
-    };
-    const timer = setTimeout(() => done(false), waitMs);
-    const whole = () => {
-      const b = Buffer.concat(chunks);
-      let n = 0;
-      for (let at = 0; b.length - at >= 4 && b.length - at - 4 >= b.readInt32BE(at); at += 4 + b.readInt32BE(at)) n++;
-      return n;
-    };
-    sock.on('data', (d) => {
-      chunks.push(d);
-      if (whole() >= answers) done(false);
-    });
-    sock.on('error', () => undefined); // a reset is a close too
-    sock.on('close', () => done(true));
-    sock.on('connect', () => {
-      for (const f of frames) sock.write(f);
-    });
-  });
-}
 
 describe('SASL/PLAIN on the listener', () => {
   let s: Served;
