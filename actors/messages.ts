@@ -203,6 +203,8 @@ export interface ReplicaFetch {
   offset: number;
   /** Leader epoch of the follower's last stored batch (-1: empty log), for divergence checks. */
   lastEpoch: number;
+  /** Where that epoch starts in the follower's log (-1: empty log). */
+  lastEpochStart: number;
   waitMs: number;
 }
 export interface ReplicaFetchReply {

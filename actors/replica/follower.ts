@@ -30,9 +30,10 @@ export class Follower {
     const reqId = this.reqSeq++;
     this.inFlight = { reqId, sentMs: now };
     const entries = log.epochEntries();
-    const lastEpoch = log.leo > log.base && entries.length > 0 ? entries[entries.length - 1]!.epoch : -1;
+    const last = log.leo > log.base ? entries[entries.length - 1] : undefined;
     const req: ReplicaFetch = {
-      type: 'ReplicaFetch', reqId, replyTo: ctx.self, follower: this.self, offset: log.leo, lastEpoch,
+      type: 'ReplicaFetch', reqId, replyTo: ctx.self, follower: this.self, offset: log.leo,
+      lastEpoch: last?.epoch ?? -1, lastEpochStart: last?.startOffset ?? -1,
       waitMs: caughtUp ? FOLLOWER_DEFAULTS.fetchWaitMs : 0,
     };
     toReplica(ctx, replicaActorId(this.topic, this.partition, leader), req);

@@ -15,10 +15,16 @@
  *   an addition counts at once (more cautious), a removal only once confirmed — whichever of the
  *   outstanding proposals the SC applies, its set stays within the HW set.
  * - At most one proposal is outstanding; it is sent again after `resendMs` without an answer.
+ * - A follower's progress is unknown until its first fetch to this leader: it is never proposed
+ *   for addition nor counted as caught up before that (an empty leader log does not make a
+ *   follower that never fetched — paused, partitioned — "caught up").
  */
 export interface FollowerProgress {
+  /** The offset of its last fetch (0 until it fetched: unknown progress). */
   leo: number;
   caughtUpMs: number;
+  /** Whether it fetched from this leader yet: until then its LEO is unknown, not 0. */
+  fetched: boolean;
 }
 
 export const ISR_PROPOSAL = { resendMs: 1_000 } as const;
@@ -45,7 +51,7 @@ export class LeaderState {
     this.hwValue = startHw;
     this.confirmed = new Set([self, ...isr]);
     // Followers' LEOs are unknown until they fetch: in-sync ones hold the HW back until then.
-    for (const id of followerIds) if (id !== self) this.followers.set(id, { leo: 0, caughtUpMs: nowMs });
+    for (const id of followerIds) if (id !== self) this.followers.set(id, { leo: 0, caughtUpMs: nowMs, fetched: false });
   }
 
   get hw(): number {
@@ -63,17 +69,18 @@ export class LeaderState {
 
   /** In-sync followers caught up (at the leader's LEO) within the last `withinMs`. */
   caughtUp(nowMs: number, withinMs: number): number[] {
-    return [...this.followers].filter(([id, f]) => this.confirmed.has(id) && nowMs - f.caughtUpMs <= withinMs).map(([id]) => id).sort((a, b) => a - b);
+    return [...this.followers].filter(([id, f]) => this.confirmed.has(id) && f.fetched && nowMs - f.caughtUpMs <= withinMs).map(([id]) => id).sort((a, b) => a - b);
   }
 
   /** A follower fetched at `offset` (its LEO). Returns true when the HW moved. */
   onFetch(id: number, offset: number, leaderLeo: number, nowMs: number): boolean {
     let f = this.followers.get(id);
     if (!f) {
-      f = { leo: 0, caughtUpMs: nowMs };
+      f = { leo: 0, caughtUpMs: nowMs, fetched: true };
       this.followers.set(id, f);
     }
     f.leo = offset;
+    f.fetched = true;
     if (offset >= leaderLeo) f.caughtUpMs = nowMs;
     return this.recompute(leaderLeo);
   }
@@ -100,7 +107,7 @@ export class LeaderState {
     const want = new Set(this.confirmed);
     for (const [id, f] of this.followers) {
       if (want.has(id) && f.leo < leaderLeo && nowMs - f.caughtUpMs > this.replicaLagMs) want.delete(id);
-      else if (!want.has(id) && f.leo >= this.hwValue && f.leo >= leaderLeo) want.add(id);
+      else if (!want.has(id) && f.fetched && f.leo >= this.hwValue && f.leo >= leaderLeo) want.add(id);
     }
     const isr = sorted(want);
     if (isr.join() === sorted(this.confirmed).join()) return null;

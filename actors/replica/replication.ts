@@ -2,8 +2,11 @@
  * The leader side of replication (DESIGN §5): serve follower fetches. A follower fetching at
  * offset O tells the leader its LEO is O (LeaderState tracks it; HW may move). A follower whose
  * last batch is from an older epoch and whose log runs past where that epoch ended on the leader
- * is told to truncate there first (the Kafka OffsetsForLeaderEpoch rule); one past the leader's
- * LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives, the HW
+ * is told to truncate there first (the Kafka OffsetsForLeaderEpoch rule); a follower whose last
+ * epoch the leader never held (it led that epoch itself, or another replica did, while this leader
+ * was away) diverged from that epoch's start at the latest, and is told to truncate there (then it
+ * asks again with its previous epoch: Kafka's rule taken one epoch at a time); one past the
+ * leader's LEO is told to truncate to it. A caught-up follower's fetch is parked until data arrives, the HW
  * moves, or its wait ends (one parked fetch per follower).
  */
 import type { Context } from '../../src/runtime/actor.js';
@@ -24,7 +27,8 @@ export class FollowerFetches {
     const reply = (extra: Partial<ReplicaFetchReply>) =>
       toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: log.hw, leo: log.leo, ...extra });
     if (f.lastEpoch >= 0 && f.lastEpoch < epoch) {
-      const end = log.lastOffsetForEpoch(f.lastEpoch);
+      const leaderEnd = log.lastOffsetForEpoch(f.lastEpoch);
+      const end = log.holdsEpoch(f.lastEpoch) ? leaderEnd : Math.min(leaderEnd, Math.max(f.lastEpochStart, 0));
       if (f.offset > end) {
         reply({ truncateTo: end });
         return false;

@@ -59,6 +59,11 @@ export class EpochCache {
     return leo;
   }
 
+  /** Whether a batch of leader epoch `epoch` is (or was, before retention) in the log. */
+  holds(epoch: number): boolean {
+    return this.list.some((e) => e.epoch === epoch);
+  }
+
   entries(): EpochEntry[] {
     return this.list.map((e) => ({ ...e }));
   }

@@ -260,6 +260,12 @@ export class PartitionLog {
     return this.epochs.endOffsetFor(epoch, this.leo);
   }
 
+  /** Whether the log holds batches of leader epoch `epoch` (OffsetsForLeaderEpoch's exact match). */
+  holdsEpoch(epoch: number): boolean {
+    this.checkOpen();
+    return this.epochs.holds(epoch);
+  }
+
   /** Leader epochs in the log with their start offsets (diagnostics, tests). */
   epochEntries(): Array<{ epoch: number; startOffset: number }> {
     return this.epochs.entries();

@@ -59,9 +59,42 @@ describe('follower truncation and catch-up', () => {
     expect(followerLog.leo).toBe(15);
     expect(all(followerLog)).toEqual(all(leaderLog));
   });
+  it('a follower whose last epoch the leader never held truncates from that epoch\'s start (sim seed 6084)', () => {
+    // SPU 2 led epoch 1 and wrote 0..1 there (never committed); SPU 1, which had written 0..1 at
+    // epoch 0 and was away meanwhile, leads epoch 2. Same LEO, different records: SPU 2 must go.
+    const leaderLog = log();
+    const followerLog = log();
+    leaderLog.append(batch(2, 'old-leader'), { leaderEpoch: 0 });
+    followerLog.append(batch(2, 'epoch-1'), { leaderEpoch: 1 });
+    const state = new LeaderState(1, [1, 2], [1, 2], 0, 0, 10_000);
+    const fetches = new FollowerFetches();
+    const follower = new Follower('t', 0, 2);
+    const { ctx: fctx, sent: toLeader } = recordingCtx('replica:t:0@2');
+    const { ctx: lctx, sent: toFollower } = recordingCtx('replica:t:0@1');
+    follower.fetch(fctx, followerLog, 1, false);
+    const req = toLeader.pop()!.msg as ReplicaFetch;
+    expect(req).toMatchObject({ offset: 2, lastEpoch: 1, lastEpochStart: 0 });
+    fetches.serve(req, lctx, leaderLog, 2, state);
+    const reply = toFollower.pop()!.msg as ReplicaFetchReply;
+    expect(reply.truncateTo).toBe(0);
+    expect(state.hw).toBe(0); // a diverged fetch tells the leader nothing about the follower's progress
+    follower.onReply(reply, followerLog, fctx);
+    follower.fetch(fctx, followerLog, 1, false);
+    fetches.serve(toLeader.pop()!.msg as ReplicaFetch, lctx, leaderLog, 2, state);
+    follower.onReply(toFollower.pop()!.msg as ReplicaFetchReply, followerLog, fctx);
+    expect(all(followerLog)).toEqual(all(leaderLog));
+  });
 });
 
 describe('LeaderState', () => {
+  it('a follower that never fetched is not caught up, not proposed in sync, even with an empty leader log (sim seed 6084)', () => {
+    const s = new LeaderState(2, [2, 1], [2], 0, 0, 8_000);
+    expect(s.proposal(0, 10)).toBeNull(); // leader LEO 0; follower 1 (paused) never fetched
+    expect(s.caughtUp(10, 1_000)).toEqual([]);
+    s.onFetch(1, 0, 0, 20);
+    expect(s.proposal(0, 20)).toEqual([1, 2]); // now it has shown its LEO
+  });
+
   it('HW is the min LEO over the SC-approved in-sync set; changes are proposed, and used once confirmed', () => {
     const s = new LeaderState(1, [1, 2, 3], [1], 0, 0, 1_000);
     expect(s.isr()).toEqual([1]);
