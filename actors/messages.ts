@@ -29,6 +29,12 @@ export type Isolation = 'read_committed' | 'read_uncommitted';
 export interface TopicConfig extends Partial<LogConfig> {
   /** A follower not caught up for this long leaves the in-sync set (default 10 s). */
   replicaLagMs?: number;
+  /**
+   * Kafka's min.insync.replicas (default 1): acks=all appends need at least this many replicas in
+   * the SC's in-sync set (NOT_ENOUGH_REPLICAS otherwise), and the HW moves only then — so replicas
+   * that left the set while it was smaller hold every committed record (eligible leaders, sc/isr.ts).
+   */
+  minInSyncReplicas?: number;
 }
 
 export interface TopicSpec {
@@ -57,6 +63,8 @@ export interface ReplicaReport {
    */
   incarnation: number;
   seq: number;
+  /** Leader epoch of the last batch in the log (-1: empty), for recovery elections (sc/recovery.ts). */
+  lastEpoch?: number;
   /** Leader only: the in-sync replica set (LRS) its HW waits for, leader included. */
   inSync?: number[];
   /** Leader only: the version of the SC's in-sync set it last applied. */
@@ -103,7 +111,8 @@ export interface PartitionStatusEvent {
 }
 
 // ---- SPU ↔ SC ----------------------------------------------------------------------------
-export interface SpuRegister { type: 'SpuRegister'; spuId: number; reports: ReplicaReport[] }
+/** `incarnation`: when this SPU process started (its clock); a new one after a restart. */
+export interface SpuRegister { type: 'SpuRegister'; spuId: number; incarnation: number; reports: ReplicaReport[] }
 /** `full`: the reports of every replica the SPU hosts (the SC reconciles assignments against it). */
 export interface SpuHeartbeat { type: 'SpuHeartbeat'; spuId: number; reports: ReplicaReport[]; storageFull: boolean; full: boolean }
 /** From the host: the SPU's thread/process is gone (worker exit); treated like heartbeat loss. */

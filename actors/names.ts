@@ -21,7 +21,7 @@ export function validateTopicName(name: unknown): asserts name is string {
 }
 
 /** Every topic config key (the log's, and replication's `replicaLagMs`). */
-export const TOPIC_CONFIG_KEYS: readonly string[] = [...Object.keys(DEFAULT_LOG_CONFIG), 'replicaLagMs'];
+export const TOPIC_CONFIG_KEYS: readonly string[] = [...Object.keys(DEFAULT_LOG_CONFIG), 'replicaLagMs', 'minInSyncReplicas'];
 
 /**
  * A topic's config must open a log (segment size, retention, fsync…) — checked before any replica
@@ -36,10 +36,21 @@ export function validateTopicConfig(config: TopicConfig): void {
       throw new RivuletError(ErrorCode.INVALID_CONFIG, `unknown topic config '${key}' (known: ${TOPIC_CONFIG_KEYS.join(', ')})`, { field: key });
     }
   }
-  const { replicaLagMs, ...log } = config ?? {};
+  const { replicaLagMs, minInSyncReplicas, ...log } = config ?? {};
   resolveLogConfig(log);
+  if (minInSyncReplicas !== undefined && !(Number.isInteger(minInSyncReplicas) && minInSyncReplicas >= 1)) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `invalid topic config minInSyncReplicas=${String(minInSyncReplicas)}: a positive integer`, { field: 'minInSyncReplicas' });
+  }
   if (replicaLagMs !== undefined && !(typeof replicaLagMs === 'number' && replicaLagMs > 0 && Number.isFinite(replicaLagMs))) {
     throw new RivuletError(ErrorCode.INVALID_CONFIG, `invalid topic config replicaLagMs=${String(replicaLagMs)}: a positive number of ms`, { field: 'replicaLagMs' });
+  }
+}
+
+/** minInSyncReplicas cannot exceed the replication factor (no acks=all append could ever succeed). */
+export function validateMinInSync(config: TopicConfig | undefined, replicationFactor: number): void {
+  const min = config?.minInSyncReplicas;
+  if (min !== undefined && min > replicationFactor) {
+    throw new RivuletError(ErrorCode.INVALID_CONFIG, `minInSyncReplicas ${min} exceeds the replication factor ${replicationFactor}`, { field: 'minInSyncReplicas' });
   }
 }
 

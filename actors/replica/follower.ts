@@ -25,6 +25,7 @@ export class Follower {
 
   /** Send a fetch unless one is in flight and not yet timed out. */
   fetch(ctx: Context, log: PartitionLog, leader: number, caughtUp: boolean): void {
+    if (leader < 0) return; // no leader yet (the SC is recovering the partition, sc/recovery.ts)
     const now = ctx.now();
     if (this.inFlight && now - this.inFlight.sentMs < FOLLOWER_DEFAULTS.fetchTimeoutMs) return;
     const reqId = this.reqSeq++;

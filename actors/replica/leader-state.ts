@@ -15,6 +15,8 @@
  *   an addition counts at once (more cautious), a removal only once confirmed — whichever of the
  *   outstanding proposals the SC applies, its set stays within the HW set.
  * - At most one proposal is outstanding; it is sent again after `resendMs` without an answer.
+ * - With the SC's set smaller than `minInSync` (the topic's minInSyncReplicas) the HW stays where it
+ *   is: replicas that left the set then hold every committed record (the SC's eligible leaders).
  * - A follower's progress is unknown until its first fetch to this leader: it is never proposed
  *   for addition nor counted as caught up before that (an empty leader log does not make a
  *   follower that never fetched — paused, partitioned — "caught up").
@@ -47,6 +49,7 @@ export class LeaderState {
     startHw: number,
     nowMs: number,
     private readonly replicaLagMs: number,
+    private readonly minInSync = 1,
   ) {
     this.hwValue = startHw;
     this.confirmed = new Set([self, ...isr]);
@@ -56,6 +59,11 @@ export class LeaderState {
 
   get hw(): number {
     return this.hwValue;
+  }
+
+  /** Whether the SC's set has at least minInSyncReplicas members (acks=all may be taken). */
+  enoughInSync(): boolean {
+    return this.confirmed.size >= this.minInSync;
   }
 
   /** The set the HW waits for: confirmed ∪ proposed additions. */
@@ -118,6 +126,7 @@ export class LeaderState {
   }
 
   private recompute(leaderLeo: number): boolean {
+    if (!this.enoughInSync()) return false;
     let hw = leaderLeo;
     for (const id of this.isr()) if (id !== this.self) hw = Math.min(hw, this.followers.get(id)?.leo ?? 0);
     if (hw <= this.hwValue) return false;

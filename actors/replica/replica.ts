@@ -8,7 +8,8 @@
  * re-sends lost follower fetches and checkpoints HW.
  *
  * Invariants:
- * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER.
+ * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER; acks=all
+ *   while the SC's set is below minInSyncReplicas gets NOT_ENOUGH_REPLICAS, storing nothing.
  * - An idempotent producer's retried batch is answered with its original offsets, never stored
  *   twice; its producer state is rebuilt from the log on becoming leader (producer-state.ts).
  * - HW never goes backwards while leader; acks=all is answered only once HW > the batch's last offset.
@@ -28,6 +29,7 @@ import { CLIENT_LIMITS, ClientRequests } from './client-requests.js';
 import { Follower } from './follower.js';
 import { IsrSync } from './isr-sync.js';
 import { LeaderState } from './leader-state.js';
+import { notEnoughReplicasError, notLeaderError } from './replica-errors.js';
 import { ProducerWindows } from './producer-state.js';
 import { FollowerFetches } from './replication.js';
 
@@ -35,8 +37,8 @@ export interface ReplicaArgs {
   spuId: number;
   topic: string;
   partition: number;
+  /** The leader's SPU id (-1: none yet, the SC is recovering the partition); all replica SPU ids, leader first. */
   leader: number;
-  /** All replica SPU ids, leader first. */
   replicas: number[];
   epoch: number;
   config: TopicConfig;
@@ -84,8 +86,7 @@ class Replica {
   }
 
   private notLeader(): PlainError {
-    const { spuId, topic, partition } = this.a;
-    return toPlainError(new RivuletError(ErrorCode.NOT_LEADER, `SPU ${spuId} is not the leader of ${topic}/${partition}`, { leader: this.leader }));
+    return notLeaderError(this.a.spuId, this.a.topic, this.a.partition, this.leader);
   }
 
   start(ctx: Context): void {
@@ -143,7 +144,7 @@ class Replica {
     return {
       topic, partition, spuId, leader: this.isLeader(), epoch: this.epoch,
       hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace: this.outOfSpace,
-      incarnation: this.incarnation, seq: ++this.reportSeq,
+      incarnation: this.incarnation, seq: ++this.reportSeq, lastEpoch: log.latestEpoch,
       ...(this.leaderState ? { inSync: this.leaderState.isr(), isrVersion: this.isrSync.version, caughtUp: this.leaderState.caughtUp(now, this.replicaLagMs / 2) } : {}),
     };
   }
@@ -174,7 +175,7 @@ class Replica {
     this.follower.reset();
     this.producers.rebuild(this.log);
     this.isrSync.version = isrVersion;
-    this.leaderState = new LeaderState(this.a.spuId, this.replicas, isr, this.log.hw, ctx.now(), this.replicaLagMs);
+    this.leaderState = new LeaderState(this.a.spuId, this.replicas, isr, this.log.hw, ctx.now(), this.replicaLagMs, this.a.config.minInSyncReplicas);
     this.leaderState.tick(this.log.leo); // alone in sync: HW = LEO at once
     this.advanceHw(ctx);
   }
@@ -200,11 +201,13 @@ class Replica {
     const answer = (ack: Omit<ProduceAck, 'type' | 'reqId'>) => {
       if (p.acks !== 0) toClient(ctx, p.replyTo, { type: 'ProduceAck', reqId: p.reqId, ...ack });
     };
-    if (!this.isLeader() || !this.leaderState) return answer({ baseOffset: -1, lastOffset: -1, error: this.notLeader() });
+    const refuse = (error: PlainError) => answer({ baseOffset: -1, lastOffset: -1, error });
+    if (!this.isLeader() || !this.leaderState) return refuse(this.notLeader());
+    const { topic, partition, config } = this.a;
+    if (p.acks === 'all' && !this.leaderState.enoughInSync()) return refuse(notEnoughReplicasError(topic, partition, config.minInSyncReplicas ?? 1, this.leaderState.isr()));
     const log = this.log;
-    // Idempotent producers (producer-state.ts): a retried batch gets its first offsets again.
-    const verdict = this.producers.check(p.batch);
-    if (verdict.kind === 'refuse') return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(verdict.error) });
+    const verdict = this.producers.check(p.batch); // idempotence: a retried batch gets its first offsets again
+    if (verdict.kind === 'refuse') return refuse(toPlainError(verdict.error));
     let res: { baseOffset: number; lastOffset: number };
     if (verdict.kind === 'duplicate') {
       res = { baseOffset: verdict.baseOffset, lastOffset: verdict.lastOffset };
@@ -216,10 +219,10 @@ class Replica {
         if (!(err instanceof RivuletError)) throw err;
         if (err.code === ErrorCode.OUT_OF_SPACE && !this.outOfSpace) {
           this.outOfSpace = true;
-          ctx.log.warn({ topic: this.a.topic, partition: this.a.partition }, 'out of space');
+          ctx.log.warn({ topic, partition }, 'out of space');
           this.statusChanged(ctx);
         }
-        return answer({ baseOffset: -1, lastOffset: -1, error: toPlainError(err) });
+        return refuse(toPlainError(err));
       }
       this.producers.appended(p.batch, res.baseOffset, res.lastOffset);
       if (log.segmentCount !== segmentsBefore) log.enforceRetention();
@@ -231,10 +234,7 @@ class Replica {
   }
 
   private onReplicaFetch(f: ReplicaFetch, ctx: Context): void {
-    if (!this.isLeader() || !this.leaderState) {
-      toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch: this.epoch, batches: [], hw: -1, leo: -1, error: this.notLeader() });
-      return;
-    }
+    if (!this.isLeader() || !this.leaderState) return toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch: this.epoch, batches: [], hw: -1, leo: -1, error: this.notLeader() });
     if (this.followerFetches.serve(f, ctx, this.log, this.epoch, this.leaderState)) this.advanceHw(ctx);
     this.isrSync.propose(ctx, this.leaderState, this.log.leo, this.epoch);
     this.statusChanged(ctx);

@@ -18,14 +18,14 @@ import { RivuletError, ErrorCode, toPlainError } from '../../src/runtime/errors.
 import {
   Resolution, replicaActorId, type AdminReply, type AdminRequest, type PartitionInfo, type ReportReply, type SpuInfo, type TopicSpec,
 } from '../messages.js';
-import { validateTopicConfig, validateTopicName, validateTopicShape } from '../names.js';
+import { validateMinInSync, validateTopicConfig, validateTopicName, validateTopicShape } from '../names.js';
 import { toClient } from '../send.js';
 import { assign, removeReplica } from './assignments.js';
 import { persist } from './persistence.js';
 import { placeReplicas } from './placement.js';
 import { allocateProducerId } from './producer-ids.js';
 import { balanceLeaders } from './leader-balance.js';
-import { isrOf } from './isr.js';
+import { isrOf, isUnclean } from './isr.js';
 import { applyReport } from './reports.js';
 import { MAX_REMEMBERED_ANSWERS, isSpuOnline, partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
@@ -103,6 +103,7 @@ function createTopic(ctx: Context, m: ScModel, spec: TopicSpec): unknown {
   const online = [...m.spus.values()].filter((s) => s.online).map((s) => s.id);
   validateTopicShape(spec.partitions, spec.replicationFactor, online.length);
   validateTopicConfig(spec.config);
+  validateMinInSync(spec.config, spec.replicationFactor);
   m.topics.set(spec.name, spec);
   placeReplicas(online, spec.partitions, spec.replicationFactor).forEach((replicas, partition) => {
     const p: PartitionState = {
@@ -141,7 +142,9 @@ export function partitionInfo(p: PartitionState): PartitionInfo {
   return {
     topic: p.topic, partition: p.partition, leader: p.leader,
     replicas: p.replicas.filter((id) => id !== p.leader),
-    resolution: p.resolution, sizeBytes: lr?.sizeBytes ?? 0, base: lr?.base ?? 0, hw: lr?.hw ?? 0, leo: lr?.leo ?? 0,
+    resolution: p.resolution, sizeBytes: lr?.sizeBytes ?? 0, base: lr?.base ?? 0, leo: lr?.leo ?? 0,
+    // A fenced leader (restarted uncleanly, recovery.ts) serves nothing: the HW is the last one served.
+    hw: isUnclean(p, p.leader) ? (p.leaderHw ?? lr?.hw ?? 0) : (lr?.hw ?? 0),
     replicaStatus, inSync: isrOf(p), epoch: p.epoch,
   };
 }

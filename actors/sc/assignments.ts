@@ -5,19 +5,20 @@
  *
  * Invariants:
  * - An assignment goes only to SPUs that are online (a returning SPU gets it on registration).
- * - After a full heartbeat, an SPU that lacks an assigned replica, or holds it at an older epoch,
- *   is sent its ReplicaAssign again; one that hosts a replica it is not assigned (a deleted topic,
+ * - After a full heartbeat, an SPU that lacks an assigned replica, holds it at an older epoch, or
+ *   leads where it should follow or the reverse (a fenced leader, recovery.ts), is sent its
+ *   ReplicaAssign again; one that hosts a replica it is not assigned (a deleted topic,
  *   a partition moved away) is sent ReplicaRemove.
  */
 import type { Context } from '../../src/runtime/actor.js';
 import type { ReplicaAssign, ReplicaReport, TopicSpec } from '../messages.js';
 import { toSpu } from '../send.js';
-import { isrOf } from './isr.js';
+import { isrOf, isUnclean } from './isr.js';
 import { isSpuOnline, partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
 export function assignmentOf(p: PartitionState, spec: TopicSpec): ReplicaAssign {
   return {
-    type: 'ReplicaAssign', topic: p.topic, partition: p.partition, leader: p.leader,
+    type: 'ReplicaAssign', topic: p.topic, partition: p.partition, leader: isUnclean(p, p.leader) ? -1 : p.leader,
     replicas: p.replicas, epoch: p.epoch, config: spec.config, isr: isrOf(p), isrVersion: p.isrVersion ?? 0,
   };
 }
@@ -51,7 +52,9 @@ export function reconcile(ctx: Context, m: ScModel, spuId: number, reports: read
     if (!p.replicas.includes(spuId)) continue;
     const r = hosted.get(partitionKey(p.topic, p.partition));
     const spec = m.topics.get(p.topic);
-    if (spec && (!r || r.epoch < p.epoch)) assign(ctx, m, p, spec, spuId);
+    // At the same epoch a fenced leader resumes (recovery.ts): the replica's leader flag tells.
+    const leads = p.leader === spuId && !isUnclean(p, spuId);
+    if (spec && (!r || r.epoch < p.epoch || (r.epoch === p.epoch && r.leader !== leads))) assign(ctx, m, p, spec, spuId);
   }
   for (const r of reports) {
     const p = m.partitions.get(partitionKey(r.topic, r.partition));

@@ -13,17 +13,21 @@
 import type { Context } from '../../src/runtime/actor.js';
 import { Resolution } from '../messages.js';
 import { assign } from './assignments.js';
-import { isrOf, setIsr } from './isr.js';
+import { isrOf, isUnclean, setIsr } from './isr.js';
 import { persist } from './persistence.js';
+import { recover } from './recovery.js';
 import { setResolution } from './resolution.js';
 import { isSpuOnline, type PartitionState, type ScModel } from './sc-state.js';
 
-/** A live in-sync follower to lead next (highest LEO, then lowest id), if any. */
+/**
+ * A live, clean in-sync follower to lead next, else a live eligible leader (highest LEO, then
+ * lowest id), if any.
+ */
 export function candidateFor(m: ScModel, p: PartitionState): number | undefined {
-  const isr = isrOf(p);
-  return p.replicas
-    .filter((id) => id !== p.leader && isSpuOnline(m, id) && isr.includes(id))
+  const best = (set: number[]) => p.replicas
+    .filter((id) => id !== p.leader && isSpuOnline(m, id) && set.includes(id) && !isUnclean(p, id))
     .sort((a, b) => (p.reports[b]?.leo ?? 0) - (p.reports[a]?.leo ?? 0) || a - b)[0];
+  return best(isrOf(p)) ?? best(p.elr ?? []);
 }
 
 /** Hand leadership to the candidate, if any, and bump the epoch. */
@@ -33,7 +37,7 @@ export function elect(ctx: Context, m: ScModel, p: PartitionState): void {
   if (!setResolution(ctx, m, p, Resolution.ElectionLeaderFound, 'election')) return;
   const lost = p.leader;
   p.leader = next;
-  setIsr(p, isrOf(p).filter((id) => id !== lost)); // the lost leader rejoins once caught up
+  setIsr(m, p, isrOf(p).filter((id) => id !== lost)); // the lost leader rejoins once caught up
   p.epoch += 1;
   p.replicas = [next, ...p.replicas.filter((id) => id !== next)];
   const spec = m.topics.get(p.topic);
@@ -41,10 +45,18 @@ export function elect(ctx: Context, m: ScModel, p: PartitionState): void {
   persist(ctx, m); // epoch and in-sync set on record before anyone acts on them
 }
 
-/** Elect where no leader serves (LeaderOffline or Offline) and the leader's SPU is offline. */
+/**
+ * Elect where no leader serves (LeaderOffline or Offline, or a fenced OutOfSpace partition) and the
+ * leader's SPU is offline or the leader is fenced (restarted uncleanly, recovery.ts); a fenced
+ * partition nobody can take over goes to the recovery election.
+ */
 export function electLeaderless(ctx: Context, m: ScModel): void {
   for (const p of m.partitions.values()) {
-    const leaderless = p.resolution === Resolution.LeaderOffline || p.resolution === Resolution.Offline;
-    if (leaderless && !isSpuOnline(m, p.leader)) elect(ctx, m, p);
+    const fenced = isUnclean(p, p.leader);
+    const leaderless = p.resolution === Resolution.LeaderOffline || p.resolution === Resolution.Offline || (fenced && p.resolution === Resolution.OutOfSpace);
+    if (!leaderless || (isSpuOnline(m, p.leader) && !fenced)) continue;
+    if (fenced && candidateFor(m, p) !== undefined && p.resolution === Resolution.OutOfSpace) setResolution(ctx, m, p, Resolution.LeaderOffline, 'spu-lost');
+    elect(ctx, m, p);
+    if (isUnclean(p, p.leader)) recover(ctx, m, p);
   }
 }

@@ -20,6 +20,7 @@ import { candidateFor, elect, electLeaderless } from './election.js';
 import { dropFromIsrs } from './isr.js';
 import { balanceLeaders } from './leader-balance.js';
 import { persist } from './persistence.js';
+import { onSpuRestart } from './recovery.js';
 import { applyReport } from './reports.js';
 import { setResolution } from './resolution.js';
 import type { ScModel, SpuState } from './sc-state.js';
@@ -33,6 +34,10 @@ export function onSpuContact(ctx: Context, m: ScModel, msg: SpuRegister | SpuHea
   }
   s.lastSeenMs = ctx.now();
   const returning = !s.online;
+  if (msg.type === 'SpuRegister') {
+    if (s.everSeen && s.incarnation !== undefined && msg.incarnation !== s.incarnation) onSpuRestart(ctx, m, s.id); // before its assignments go out
+    s.incarnation = msg.incarnation;
+  }
   if (msg.type === 'SpuRegister' || returning) confirm(ctx, m, s, returning);
   for (const r of msg.reports) applyReport(ctx, m, r);
   if (msg.type === 'SpuHeartbeat' && msg.full) reconcile(ctx, m, s.id, msg.reports);

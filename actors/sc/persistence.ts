@@ -17,7 +17,7 @@ export const STATE_NAME = 'sc';
 export function persist(ctx: Context, m: ScModel): void {
   const state: PersistedScState = {
     topics: [...m.topics.values()],
-    partitions: [...m.partitions.values()].map(({ reports: _r, ...rest }) => rest),
+    partitions: [...m.partitions.values()].map(({ reports: _r, leaderHw: _h, ...rest }) => rest),
     producerIdsUntil: m.producerIds.until,
   };
   ctx.storage.saveState(STATE_NAME, state);

@@ -30,6 +30,7 @@ export function applyReport(ctx: Context, m: ScModel, r: ReplicaReport): void {
   if (!isNewerReport(r, p.reports[r.spuId])) return; // stale: reordered or duplicated
   p.reports[r.spuId] = r;
   if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch)) return;
+  p.leaderHw = r.hw;
   if (r.isrVersion !== undefined && r.isrVersion !== (p.isrVersion ?? 0)) sendIsr(ctx, m, p); // a leader behind on its in-sync set
   if (applyLeaderReport(ctx, m, p, r.outOfSpace)) persist(ctx, m);
 }

@@ -26,6 +26,8 @@ export interface SpuState {
   online: boolean;
   lastSeenMs: number;
   everSeen: boolean;
+  /** The incarnation of its last register (SpuRegister.incarnation); a new one means it restarted. */
+  incarnation?: number;
 }
 
 export interface PartitionState {
@@ -43,12 +45,26 @@ export interface PartitionState {
   /** The in-sync set (isr.ts), leader included, and its version; absent in old metadata: every replica, 0. */
   isr?: number[];
   isrVersion?: number;
+  /**
+   * Eligible leaders (Kafka's ELR, KIP-966): replicas that left the in-sync set while it was below
+   * minInSyncReplicas — the HW has not moved since, so they hold every committed record (isr.ts).
+   */
+  elr?: number[];
+  /**
+   * Replicas whose SPU restarted (crash, power loss) while the topic's fsync is not 'always': their
+   * log may lack writes it had acknowledged, so they may lead only through a recovery election
+   * (recovery.ts) and otherwise must catch up first. `before`: the incarnation of their last report
+   * before the restart (only a newer report tells the SC their log now).
+   */
+  unclean?: Array<{ spu: number; before: number }>;
+  /** The HW its serving leader last reported (listed while that leader is fenced; not persisted). */
+  leaderHw?: number;
   reports: Record<number, ReplicaReport>;
 }
 
 export interface PersistedScState {
   topics: TopicSpec[];
-  partitions: Omit<PartitionState, 'reports'>[];
+  partitions: Omit<PartitionState, 'reports' | 'leaderHw'>[];
   /** End (exclusive) of the last reserved block of producer ids (producer-ids.ts); absent: 0. */
   producerIdsUntil?: number;
 }

@@ -35,11 +35,14 @@ class Spu {
   private readonly dirty = new Set<string>();
   private readonly replicas = new Set<string>();
   private registered = false;
+  /** When this SPU process started: the SC tells a restart (a new incarnation) from a retried register. */
+  private incarnation = 0;
   private flushScheduled = false;
 
   constructor(private readonly spuId: number, private readonly heartbeatMs: number) {}
 
   start(ctx: Context): void {
+    this.incarnation = ctx.now();
     this.register(ctx);
     scheduleSpu(ctx, this.heartbeatMs, { type: 'Tick' });
   }
@@ -71,7 +74,7 @@ class Spu {
   }
 
   private register(ctx: Context): void {
-    toSc(ctx, { type: 'SpuRegister', spuId: this.spuId, reports: [...this.reports.values()] });
+    toSc(ctx, { type: 'SpuRegister', spuId: this.spuId, incarnation: this.incarnation, reports: [...this.reports.values()] });
   }
 
   /** A full heartbeat, or (with `only`) a forward of the changed reports. */

@@ -21,6 +21,7 @@ interface CreateOpts {
   retentionTime?: number;
   segmentSize?: number;
   maxPartitionSize?: number;
+  minInsyncReplicas?: number;
   home?: string;
 }
 
@@ -54,6 +55,7 @@ export function registerTopicCommand(program: Command): void {
     .option('--retention-time <time>', `remove segments older than this, e.g. 7d, 12h, 30m (default ${formatDuration(DEFAULT_LOG_CONFIG.retentionMs)})`, parseDuration)
     .option('--segment-size <size>', `roll to a new segment at this size, e.g. 64MiB (default ${formatSize(DEFAULT_LOG_CONFIG.segmentBytes)})`, parseSize)
     .option('--max-partition-size <size>', 'remove the oldest segments when a partition grows past this, e.g. 10GiB (default unlimited)', parseSize)
+    .option('--min-insync-replicas <N>', 'acks=all needs at least this many replicas in sync (Kafka min.insync.replicas; default 1)', intArg(1))
     .addOption(homeOption())
     .action(
       action(async (name: string, o: CreateOpts) => {
@@ -64,6 +66,7 @@ export function registerTopicCommand(program: Command): void {
             ...(o.retentionTime !== undefined ? { retentionMs: o.retentionTime } : {}),
             ...(o.segmentSize !== undefined ? { segmentBytes: o.segmentSize } : {}),
             ...(o.maxPartitionSize !== undefined ? { maxPartitionBytes: o.maxPartitionSize } : {}),
+            ...(o.minInsyncReplicas !== undefined ? { minInSyncReplicas: o.minInsyncReplicas } : {}),
           }),
         );
         await println(`topic "${name}" created`);

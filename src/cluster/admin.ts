@@ -8,7 +8,7 @@ import type { Message } from '../runtime/actor.js';
 import type { HostTransport } from '../runtime/transport.js';
 import type { AdminOp, AdminReply, LeaderMove, PartitionInfo, SpuInfo, StatusEvent, TopicConfig, TopicSpec } from '../../actors/messages.js';
 import { SC_ID } from '../../actors/messages.js';
-import { validateTopicConfig, validateTopicName, validateTopicShape } from '../../actors/names.js';
+import { validateMinInSync, validateTopicConfig, validateTopicName, validateTopicShape } from '../../actors/names.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import { describeGroup, listGroups, type GroupInfo, type GroupSummary } from './group-admin.js';
 import { GroupClient } from './groups.js';
@@ -42,6 +42,7 @@ export class Admin {
     const { partitions = 1, replicationFactor = 1, ...config } = opts;
     validateTopicShape(partitions, replicationFactor, Infinity);
     validateTopicConfig(config);
+    validateMinInSync(config, replicationFactor);
     const spec: TopicSpec = { name, partitions, replicationFactor, config };
     await this.call({ op: 'createTopic', spec });
     await this.waitOnline(name);

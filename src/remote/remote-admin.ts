@@ -30,7 +30,9 @@ export async function rivuletCall(pool: BrokerPool, apiKey: number, body: unknow
   return payload;
 }
 
-const CONFIG_TO_KAFKA: Record<string, string> = { retentionMs: 'retention.ms', segmentBytes: 'segment.bytes', maxPartitionBytes: 'retention.bytes' };
+const CONFIG_TO_KAFKA: Record<string, string> = {
+  retentionMs: 'retention.ms', segmentBytes: 'segment.bytes', maxPartitionBytes: 'retention.bytes', minInSyncReplicas: 'min.insync.replicas',
+};
 
 function kafkaConfigs(config: TopicConfig): { name: string; value: string }[] {
   return Object.entries(config).map(([k, v]) => {

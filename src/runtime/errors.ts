@@ -40,6 +40,8 @@ export const ErrorCode = {
   OUT_OF_ORDER_SEQUENCE: 'OUT_OF_ORDER_SEQUENCE',
   /** An idempotent batch from an older producer epoch than the leader has seen (fenced). */
   INVALID_PRODUCER_EPOCH: 'INVALID_PRODUCER_EPOCH',
+  /** acks=all while the in-sync set is smaller than the topic's minInSyncReplicas. */
+  NOT_ENOUGH_REPLICAS: 'NOT_ENOUGH_REPLICAS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -51,6 +53,7 @@ const RETRIABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.TIMEOUT,
   ErrorCode.WORKER_EXITED,
   ErrorCode.CONNECTION_ERROR,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
 ]);
 
 export type ErrorData = Record<string, unknown>;

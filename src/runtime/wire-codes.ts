@@ -29,6 +29,7 @@ const WIRE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.INVALID_PRODUCER_EPOCH]: 47,
   [ErrorCode.INVALID_ARGUMENT]: 42,
   [ErrorCode.PROTOCOL_ERROR]: 42,
+  [ErrorCode.NOT_ENOUGH_REPLICAS]: 19,
   [ErrorCode.OUT_OF_SPACE]: 56,
   [ErrorCode.STORAGE_ERROR]: 56,
   [ErrorCode.AUTH_FAILED]: 58,
@@ -40,7 +41,6 @@ const WIRE: Readonly<Record<ErrorCode, number>> = {
 /** Wire codes rivulet never sends but Kafka servers do, mapped to the nearest rivulet code. */
 const FROM_KAFKA_ONLY: Readonly<Record<number, ErrorCode>> = {
   5: ErrorCode.NOT_LEADER, // LEADER_NOT_AVAILABLE
-  19: ErrorCode.NOT_LEADER, // NOT_ENOUGH_REPLICAS
   20: ErrorCode.TIMEOUT, // NOT_ENOUGH_REPLICAS_AFTER_APPEND
   37: ErrorCode.INVALID_CONFIG, // INVALID_PARTITIONS
   44: ErrorCode.INVALID_CONFIG, // POLICY_VIOLATION

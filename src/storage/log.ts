@@ -260,6 +260,11 @@ export class PartitionLog {
     return this.epochs.endOffsetFor(epoch, this.leo);
   }
 
+  /** Leader epoch of the newest epoch entry (-1: none), for reports. */
+  get latestEpoch(): number {
+    return this.epochs.latestEpoch;
+  }
+
   /** Whether the log holds batches of leader epoch `epoch` (OffsetsForLeaderEpoch's exact match). */
   holdsEpoch(epoch: number): boolean {
     this.checkOpen();

@@ -11,8 +11,10 @@
  *
  * Rules that keep the timeline within what the system promises:
  * - A crash, power loss or pause skips an SPU that is already down or paused.
- * - A power loss skips an SPU that holds the only replica of an fsync-'never' partition (nothing
- *   could keep that data; it is not promised), and is dropped while another power loss is under
+ * - A power loss skips an SPU that holds the only replica of an fsync-'never' partition, or leads
+ *   one with minInSyncReplicas 1 whose in-sync set (as the SC last said) holds nobody else: its
+ *   acknowledged records may be on that disk alone — nothing could keep them, and neither Kafka
+ *   nor rivulet promises it (minInSyncReplicas ≥ 2 does). It is dropped while another power loss is under
  *   way (restarting SPU) — one disk at a time. A power loss is a reboot: the SPU stays down
  *   longer than the SPU timeout (a kill -9 may come back faster).
  * - `heal()` (phase two) stops what has not started, and ends everything: cuts healed, pauses
@@ -91,6 +93,8 @@ export class FaultSchedule {
     private readonly skewed: number,
     /** Told of every power loss: the SPU, when, when it restarts, what it lost. */
     private readonly onPowerLoss: (spu: number, at: number, until: number, losses: LogLoss[]) => void = () => {},
+    /** Whether `spu` leads the partition alone in its in-sync set (ledger.ts). */
+    private readonly soleInSync: (spu: number, topic: string, partition: number) => boolean = () => false,
   ) {
     this.chaos = new Prng((cfg.seed ^ 0x27d4eb2f) >>> 0);
     sim.registerClient(PROBE_CLIENT, (m) => this.probed(m));
@@ -186,8 +190,12 @@ export class FaultSchedule {
     if (this.sim.isDown(spu) || this.sim.nodes.isPaused(spu)) return;
     if (power) {
       if (this.sim.now() < this.powerLossUntil) return;
-      const rf = new Map(this.cfg.topics.map((t) => [t.name, t.replicationFactor]));
-      if (this.journal.logsOf(spu).some((l) => l.fsync !== 'always' && rf.get(l.topic) === 1)) return;
+      const topic = new Map(this.cfg.topics.map((t) => [t.name, t]));
+      const unpromised = (l: { topic: string; partition: number; fsync: string }) => {
+        const t = topic.get(l.topic);
+        return l.fsync !== 'always' && (t?.replicationFactor === 1 || (t?.minInSyncReplicas === 1 && this.soleInSync(spu, l.topic, l.partition)));
+      };
+      if (this.journal.logsOf(spu).some(unpromised)) return;
     }
     this.sim.crashNow(spu);
     if (power) {

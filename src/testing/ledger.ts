@@ -85,6 +85,12 @@ export class Ledger implements MessageObserver {
     }
   }
 
+  /** Whether `spu` leads the partition with the SC's in-sync set holding nobody else (as far as the SC said). */
+  soleInSync(spu: number, topic: string, partition: number): boolean {
+    const s = this.sc.get(`${topic}/${partition}`);
+    return s !== undefined && s.leader === spu && (s.isr ?? s.replicas).every((id) => id === spu || !s.replicas.includes(id));
+  }
+
   /** A power loss cut `spu`'s logs at `at`; the SPU restarts at `until`. */
   powerLoss(spu: number, at: number, until: number, losses: LogLoss[]): void {
     for (const l of losses) this.cuts.push({ ...l, spu, at, until });

@@ -19,6 +19,8 @@ export interface TopicPlan {
   fsync: 'always' | 'never';
   segmentBytes: number;
   replicaLagMs: number;
+  /** Kafka's min.insync.replicas: 1, or (half the topics with RF ≥ 2) 2..RF — exercises eligible leaders. */
+  minInSyncReplicas: number;
 }
 
 export interface ProducerPlan {
@@ -95,7 +97,11 @@ export function drawConfig(seed: number): SimRunConfig {
     fsync: p.chance(0.5) ? 'always' : 'never',
     segmentBytes: Math.round(2_048 * 2 ** p.int(0, 9)),
     replicaLagMs: p.int(2, 10) * 1_000,
+    minInSyncReplicas: 1,
   }));
+  // Drawn from a stream of its own, so adding it shifted none of the draws above or below.
+  const q = new Prng((seed ^ 0x165667b1) >>> 0);
+  for (const t of topics) if (t.replicationFactor >= 2 && q.chance(0.5)) t.minInSyncReplicas = q.int(2, t.replicationFactor);
   // Seconds to minutes of virtual time (log-uniform over 5 s … 2 min).
   const durationMs = Math.round(5_000 * 24 ** p.next());
   const producers: ProducerPlan[] = Array.from({ length: p.int(1, 4) }, () => ({
@@ -135,6 +141,6 @@ export function drawConfig(seed: number): SimRunConfig {
 
 /** One line: the config's shape (the full config is printed with a failure). */
 export function describeConfig(c: SimRunConfig): string {
-  const topics = c.topics.map((t) => `${t.name}(${t.partitions}p rf${t.replicationFactor} fsync ${t.fsync})`).join(' ');
+  const topics = c.topics.map((t) => `${t.name}(${t.partitions}p rf${t.replicationFactor}${t.minInSyncReplicas > 1 ? ` min-isr ${t.minInSyncReplicas}` : ''} fsync ${t.fsync})`).join(' ');
   return `spus ${c.spus} ${topics} ${c.producers.length} producers ${c.consumers.length} consumers ${Math.round(c.durationMs / 1000)} s`;
 }

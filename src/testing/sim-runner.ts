@@ -101,7 +101,10 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     });
     const c = cluster;
     const sim = c.simulator as SimHost;
-    schedule = new FaultSchedule(sim, config, net, journal, skewed, (spu, at, until, losses) => ledger.powerLoss(spu, at, until, losses));
+    schedule = new FaultSchedule(
+      sim, config, net, journal, skewed, (spu, at, until, losses) => ledger.powerLoss(spu, at, until, losses),
+      (spu, topic, partition) => ledger.soleInSync(spu, topic, partition),
+    );
     const oos = new OutOfSpaceWatch(schedule.filledAt, schedule.freedAt);
     c.on('partition-status', (e) => {
       events.push(e);
@@ -110,7 +113,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     const spuIds = Array.from({ length: config.spus }, (_, i) => i + 1);
     problems.push(...checkConfirmedSpus(spuIds, (await c.admin.listSpus()).filter((s) => s.status === 'online').map((s) => s.id)));
     for (const t of config.topics) {
-      await c.admin.createTopic(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, fsync: t.fsync, segmentBytes: t.segmentBytes, replicaLagMs: t.replicaLagMs });
+      await c.admin.createTopic(t.name, { partitions: t.partitions, replicationFactor: t.replicationFactor, fsync: t.fsync, segmentBytes: t.segmentBytes, replicaLagMs: t.replicaLagMs, minInSyncReplicas: t.minInSyncReplicas });
     }
     const sample = async () => {
       for (const p of await c.admin.listPartitions()) hwSamples.push({ topic: p.topic, partition: p.partition, epoch: p.epoch, hw: p.hw });

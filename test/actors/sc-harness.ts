@@ -27,7 +27,7 @@ export function report(r: Pick<ReplicaReport, 'topic' | 'partition' | 'spuId'> &
   };
 }
 
-export const register = (spuId: number, reports: ReplicaReport[] = []): SpuRegister => ({ type: 'SpuRegister', spuId, reports });
+export const register = (spuId: number, reports: ReplicaReport[] = [], incarnation = 0): SpuRegister => ({ type: 'SpuRegister', spuId, incarnation, reports });
 
 export const heartbeat = (spuId: number, reports: ReplicaReport[] = [], full = true): SpuHeartbeat =>
   ({ type: 'SpuHeartbeat', spuId, reports, storageFull: false, full });

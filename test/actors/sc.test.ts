@@ -266,7 +266,7 @@ describe('SC: sticky OutOfSpace rebuilt from reports', () => {
 });
 
 describe('SC: assignment reconciliation against full heartbeats', () => {
-  const hosted = (spuId: number, p: PartitionInfo) => report({ topic: p.topic, partition: p.partition, spuId, epoch: p.epoch });
+  const hosted = (spuId: number, p: PartitionInfo) => report({ topic: p.topic, partition: p.partition, spuId, epoch: p.epoch, leader: p.leader === spuId });
 
   it('re-sends ReplicaAssign for an assigned replica a full heartbeat lacks, to that SPU only', () => {
     const d = clusterWithTopic([1, 2], 't', 2, 2);

@@ -39,7 +39,7 @@ const mine = (topic: string, partition: number, extra: Partial<ReplicaReport> = 
 describe('SPU: registration and heartbeats', () => {
   it('registers on start and again every heartbeatMs until the SC confirms it', () => {
     const d = startSpu();
-    expect(registers(d)).toEqual([{ type: 'SpuRegister', spuId: SPU, reports: [] }]);
+    expect(registers(d)).toEqual([{ type: 'SpuRegister', spuId: SPU, incarnation: 0, reports: [] }]);
     d.advance(HB);
     expect(registers(d)).toHaveLength(1);
     d.advance(HB);

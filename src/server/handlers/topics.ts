@@ -1,7 +1,8 @@
 /**
  * CreateTopics, DeleteTopics, CreatePartitions and DescribeConfigs, mapped onto the SC's admin
  * ops. Kafka topic configs map to rivulet's (DESIGN §4): retention.ms → retentionMs,
- * segment.bytes → segmentBytes, retention.bytes → maxPartitionBytes (-1 = unlimited); any other
+ * segment.bytes → segmentBytes, retention.bytes → maxPartitionBytes (-1 = unlimited),
+ * min.insync.replicas → minInSyncReplicas (default 1); any other
  * key is INVALID_CONFIG, so nothing is silently ignored. kafkajs sends NumPartitions and
  * ReplicationFactor -1 when unset: that means 1 and 1, as Kafka's broker defaults.
  */
@@ -18,7 +19,11 @@ const KAFKA_TO_RIVULET: Record<string, keyof TopicConfig> = {
   'retention.ms': 'retentionMs',
   'segment.bytes': 'segmentBytes',
   'retention.bytes': 'maxPartitionBytes',
+  'min.insync.replicas': 'minInSyncReplicas',
 };
+
+/** Defaults of the mapped configs a topic does not set. */
+const DEFAULTS: Record<string, number> = { retentionMs: DEFAULT_LOG_CONFIG.retentionMs, segmentBytes: DEFAULT_LOG_CONFIG.segmentBytes, maxPartitionBytes: DEFAULT_LOG_CONFIG.maxPartitionBytes, minInSyncReplicas: 1 };
 
 export function topicConfigFrom(configs: ConfigEntry[]): TopicConfig {
   const out: TopicConfig = {};
@@ -109,7 +114,7 @@ export async function describeConfigs(rc: RequestContext, body: DescribeConfigsR
       if (!spec) return { ...base, errorCode: Wire.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic '${r.resourceName}'` };
       const configs = Object.entries(KAFKA_TO_RIVULET).map(([name, key]) => {
         const set = spec.config[key] !== undefined;
-        const v = (set ? spec.config[key] : DEFAULT_LOG_CONFIG[key as keyof typeof DEFAULT_LOG_CONFIG]) as number;
+        const v = (set ? spec.config[key] : DEFAULTS[key]) as number;
         return { name, value: v === Infinity ? '-1' : String(v), readOnly: false, isDefault: !set, configSource: set ? SOURCE_TOPIC : SOURCE_DEFAULT, isSensitive: false, synonyms: [], configType: 5, documentation: null };
       });
       configs.push({ name: 'cleanup.policy', value: 'delete', readOnly: true, isDefault: true, configSource: SOURCE_DEFAULT, isSensitive: false, synonyms: [], configType: 2, documentation: null });
