@@ -4,8 +4,8 @@
  *   --runs N        every row runs N times (default 3), rows interleaved run by run; the median
  *                   is the figure, min–max the spread
  *   --quick         smaller cases (≈ 1–2 min in all on 2 cores); replica-placement rows left out
- *   --only A,B      only rows whose name contains A or B (case-insensitive), plus the rows they
- *                   are judged against (the ring, the memory case of a disk row …)
+ *   --only A,B      only rows whose name contains A or B (case-insensitive; 'A$': ends with A),
+ *                   plus the rows they are judged against (the ring, the memory case of a disk row …)
  *   --json FILE     every figure of every run, medians, ratios and verdicts, as JSON
  *   --list          print the row names and exit
  *   --smoke         tiny cases whose figures mean nothing: for the test that checks the bench runs

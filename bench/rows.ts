@@ -161,11 +161,15 @@ export function catalogue(sizes: Sizes, yardstick: string | null): BenchCase[] {
   return cases;
 }
 
-/** The cases to run: those with a row matching `only` (all when empty), plus what those rows are judged against. */
+/**
+ * The cases to run: those with a row matching `only` (all when empty; a term matches a row whose
+ * name contains it, or ends with it when the term ends with '$'), plus what those rows are judged against.
+ */
 export function select(cases: BenchCase[], only: string[]): BenchCase[] {
   if (only.length === 0) return cases;
   const wanted = new Set<string>();
-  for (const c of cases) for (const r of c.rows) if (only.some((o) => r.name.toLowerCase().includes(o))) wanted.add(r.name);
+  const matches = (name: string, o: string): boolean => (o.endsWith('$') ? name.toLowerCase().endsWith(o.slice(0, -1)) : name.toLowerCase().includes(o));
+  for (const c of cases) for (const r of c.rows) if (only.some((o) => matches(r.name, o))) wanted.add(r.name);
   for (const c of cases) {
     for (const r of c.rows) {
       if (!wanted.has(r.name)) continue;

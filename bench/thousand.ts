@@ -73,7 +73,7 @@ export async function thousandInProcess(partitions: number): Promise<ThousandRun
 /** Runs thousandInProcess in a fresh node process (this file) and returns its JSON line. */
 export function thousandCase(partitions: number): Promise<ThousandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -17,7 +17,7 @@ describe('npm run bench', () => {
     const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-test-')), 'bench.json');
     const env = { ...process.env };
     delete env.RIVULET_YARDSTICK;
-    const r = spawnSync(process.execPath, [MAIN, '--smoke', '--runs', '1', '--only', 'e2e 100 B RF1 p1', '--json', json], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [MAIN, '--smoke', '--runs', '1', '--only', 'e2e 100 B RF1 p1$', '--json', json], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const row = r.stdout.split('\n').find((l) => l.trimStart().startsWith('e2e 100 B RF1 p1 '));
     expect(row, r.stdout).toBeDefined();
