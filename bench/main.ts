@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (const c of cases) {
       try {
+        const c0 = performance.now();
         const got = await c.run();
-        for (const [name, s] of got) samples.set(name, [...(samples.get(name) ?? []), s]);
+        const caseMs = Math.round(performance.now() - c0);
+        for (const [name, s] of got) samples.set(name, [...(samples.get(name) ?? []), { ...s, run, caseMs }]);
       } catch (err) {
         console.error(`  run ${run}, ${c.rows.map((r) => r.name).join(' / ')} failed: ${err instanceof Error ? err.message : String(err)}`);
       }

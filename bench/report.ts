@@ -13,7 +13,7 @@
  */
 
 export type RecordSize = 100 | 1024;
-export interface Sample { value: number; recordsPerSec?: number; detail: Record<string, string> }
+export interface Sample { value: number; recordsPerSec?: number; detail: Record<string, string>; run?: number; caseMs?: number }
 export type Target =
   | { base: 'ring'; op: '>=' | '<='; value: number }
   | { base: 'row'; row: string; op: '>=' | '<=' | 'info'; value: number; what: string }
