@@ -1,7 +1,9 @@
 /**
- * End-to-end cases for `npm run bench`: a cluster through the public API, a send loop with a
- * bounded window of un-acked bytes, consumers (one per partition, every record decoded) following
- * the log, and a one-in-flight latency probe. Measurements only; nothing asserts speed.
+ * End-to-end cases for `npm run bench`: a cluster through the public API, a send loop — pipelined
+ * send() with a bounded window of un-acked bytes, or `await producer.sendBatch(1000 records)` one
+ * at a time — consumers (one per partition, every record decoded) following the log, and a
+ * one-in-flight latency probe. CPU per record is the whole process's (main thread and every
+ * worker: process.cpuUsage) over the timed phase ÷ records. Measurements only; nothing asserts speed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,14 +15,23 @@ export interface Rate { records: number; ms: number; recordsPerSec: number; mbPe
 export interface Latency { samples: number; p50Ms: number; p99Ms: number }
 export interface E2eRun {
   recordBytes: number; partitions: number; threads: Placement; replicationFactor: number; acks: 1 | 'all'; mode: 'memory' | 'disk';
-  produce: Rate; endToEnd: Rate; consume: Rate; ackLatencyUnderLoad: Latency;
+  sends: SendMode; produce: Rate; endToEnd: Rate; consume: Rate; ackLatencyUnderLoad: Latency; cpuUsPerRecord: number;
 }
+/** 'pipelined': send() without awaiting each; 'sendBatch': await producer.sendBatch(SEND_BATCH_RECORDS) in a loop. */
+export type SendMode = 'pipelined' | 'sendBatch';
+export const SEND_BATCH_RECORDS = 1000;
 export interface ProbeFigure { threads: Placement; recordBytes: number; ackLatencyOneInFlight: Latency }
 
 /** Bytes the send loop keeps un-acked before it awaits the oldest sends (window of the loop). */
 const WINDOW_BYTES = 1024 * 1024;
 const LATENCY_SAMPLES = 4000;
 const WARMUP_RECORDS = 5000;
+
+/** CPU µs (user + system, every thread of the process) since `from`, per record. */
+export function cpuUsPerRecord(from: NodeJS.CpuUsage, records: number): number {
+  const d = process.cpuUsage(from);
+  return Math.round(((d.user + d.system) / records) * 1000) / 1000;
+}
 
 export const rateOf = (records: number, bytesPerRecord: number, ms: number): Rate => ({
   records,
@@ -76,7 +87,17 @@ async function produce(producer: Producer, value: Uint8Array, total: number, par
   await producer.flush();
 }
 
-export interface E2eSetup { spus: number; replicationFactor: number; acks: 1 | 'all'; disk: boolean }
+/** Awaits producer.sendBatch() of SEND_BATCH_RECORDS records, one call at a time (latency-bound). */
+async function produceBatches(producer: Producer, value: Uint8Array, total: number, latencies: number[] | null): Promise<void> {
+  const batch = Array.from({ length: SEND_BATCH_RECORDS }, () => ({ value }));
+  for (let sent = 0; sent < total; sent += SEND_BATCH_RECORDS) {
+    const t0 = performance.now();
+    await producer.sendBatch(sent + SEND_BATCH_RECORDS <= total ? batch : batch.slice(0, total - sent));
+    latencies?.push(performance.now() - t0);
+  }
+}
+
+export interface E2eSetup { spus: number; replicationFactor: number; acks: 1 | 'all'; disk: boolean; sends?: SendMode }
 export const RF1: E2eSetup = { spus: 1, replicationFactor: 1, acks: 1, disk: false };
 
 export async function e2eCase(recordBytes: number, partitions: number, threads: Placement, records: number, setup: E2eSetup = RF1): Promise<E2eRun> {
@@ -90,18 +111,24 @@ export async function e2eCase(recordBytes: number, partitions: number, threads: 
     const total = perPartition * partitions;
     const windowRecords = Math.max(64, Math.floor(WINDOW_BYTES / recordBytes));
     const warm = Math.ceil(WARMUP_RECORDS / partitions) * partitions;
-    await produce(producer, value, warm, partitions, windowRecords, null); // JIT and worker warm-up
+    const sends = setup.sends ?? 'pipelined';
+    if (sends === 'sendBatch' && partitions !== 1) throw new Error('the sendBatch case runs on 1 partition');
+    const send = (n: number, lat: number[] | null) =>
+      (sends === 'sendBatch' ? produceBatches(producer, value, n, lat) : produce(producer, value, n, partitions, windowRecords, lat));
+    await send(warm, null); // JIT and worker warm-up
 
     const warmPerPartition = warm / partitions; // round-robin pinned: offsets 0..warmPerPartition-1
     const consumers = await Promise.all(Array.from({ length: partitions }, (_, partition) =>
       cluster.consumer('bench', { partition, offset: Offset.absolute(warmPerPartition) })));
     const latencies: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const consumed = Promise.all(consumers.map((c) => drain(c, perPartition)));
-    await produce(producer, value, total, partitions, windowRecords, latencies);
+    await send(total, latencies);
     const produceMs = performance.now() - t0;
     const consumedBytes = (await consumed).reduce((a, b) => a + b, 0);
     const e2eMs = performance.now() - t0;
+    const cpuUs = cpuUsPerRecord(cpu0, total);
     if (consumedBytes !== total * recordBytes) throw new Error(`consumed ${consumedBytes} bytes, expected ${total * recordBytes}`);
 
     const catchUp = await Promise.all(Array.from({ length: partitions }, (_, partition) => cluster.consumer('bench', { partition, offset: Offset.beginning() })));
@@ -109,11 +136,11 @@ export async function e2eCase(recordBytes: number, partitions: number, threads: 
     await Promise.all(catchUp.map((c) => drain(c, perPartition + warmPerPartition)));
     const consumeMs = performance.now() - t1;
     return {
-      recordBytes, partitions, threads, replicationFactor: setup.replicationFactor, acks: setup.acks, mode: setup.disk ? 'disk' : 'memory',
+      recordBytes, partitions, threads, replicationFactor: setup.replicationFactor, acks: setup.acks, mode: setup.disk ? 'disk' : 'memory', sends,
       produce: rateOf(total, recordBytes, produceMs),
       endToEnd: rateOf(total, recordBytes, e2eMs),
       consume: rateOf(total + warm, recordBytes, consumeMs),
-      ackLatencyUnderLoad: latencyOf(latencies),
+      ackLatencyUnderLoad: latencyOf(latencies), cpuUsPerRecord: cpuUs,
     };
   } finally {
     await cluster.shutdown();

@@ -1,99 +1,75 @@
 /**
- * Bare SPSC SharedArrayBuffer ring between two worker threads — the reference every rivulet
- * throughput figure is compared with (DESIGN §10: ~10–17 M records/s of 100 B, ~3–4 GB/s of 1 KiB
- * on 2 cores). The writer thread writes one frame per record; the reader thread reads each frame in
- * place and touches it. Workers run compiled code: dist/bench/ring-worker.js next to this file.
+ * The yardstick (DESIGN §10): a bare SPSC SharedArrayBuffer ring between two worker threads
+ * (bench/ring-worker.ts draws its layout and says why it is fast). Every rivulet throughput row is
+ * divided by this ring's records/s at the same record size, measured in the same run.
+ *
+ * Timing: both workers wait on a go word; the reader times from go to its last record (thread
+ * start-up and messages are outside the clock). The reader copies every record out of the ring
+ * and checks its sequence number, so a figure means every record arrived, in order.
  *
  * Run directly (`node dist/bench/ring.js`) to print 100 B and 1 KiB figures.
  */
 import { Worker } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { createRing } from '../src/storage/ring.js';
-import { assert } from '../src/runtime/errors.js';
-import type { RingBenchWorkerData } from './ring-worker.js';
+import { Ctl, type RingBenchWorkerData } from './ring-worker.js';
 
-export interface BareRingResult {
-  recordsPerSec: number;
-  mbPerSec: number;
-}
+export interface BareRingResult { records: number; recordBytes: number; ms: number; recordsPerSec: number; mbPerSec: number }
 
-const RING_CAPACITY_BYTES = 1 << 20;
-const MAX_RECORD_BYTES = RING_CAPACITY_BYTES / 4;
-const MAX_RECORDS = 1e9;
+export const RING_DEFAULTS = { capacityBytes: 1 << 20, publishBytes: 16 * 1024, timeoutMs: 30_000 } as const;
+const MAX_RECORD_BYTES = RING_DEFAULTS.capacityBytes / 4;
 
-function startWorker(data: RingBenchWorkerData): { worker: Worker; message: (type: string) => Promise<Record<string, unknown>> } {
+function started(data: RingBenchWorkerData): { worker: Worker; ready: Promise<unknown>; done: Promise<Record<string, unknown>> } {
   const worker = new Worker(new URL('./ring-worker.js', import.meta.url), { workerData: data });
-  const waiters = new Map<string, (m: Record<string, unknown>) => void>();
-  const early = new Map<string, Record<string, unknown>>();
-  let failure: Error | null = null;
-  const failAll = (err: Error) => {
-    failure = err;
-    for (const resolve of waiters.values()) resolve({ type: 'error', error: err });
-  };
-  worker.on('message', (m: Record<string, unknown>) => {
-    const type = String(m.type);
-    const resolve = waiters.get(type);
-    if (resolve) resolve(m);
-    else early.set(type, m);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`ring bench worker exited with code ${code}`)));
-  const message = (type: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const got = early.get(type);
-      if (got) return resolve(got);
-      if (failure) return reject(failure);
-      waiters.set(type, (m) => (m.type === 'error' ? reject(m.error as Error) : resolve(m)));
-    });
-  return { worker, message };
+  let onReady: (v: unknown) => void = () => {};
+  let onDone: (m: Record<string, unknown>) => void = () => {};
+  let onFail: (e: Error) => void = () => {};
+  const ready = new Promise((resolve, reject) => { onReady = resolve; worker.once('error', reject); });
+  const done = new Promise<Record<string, unknown>>((resolve, reject) => { onDone = resolve; onFail = reject; });
+  worker.on('message', (m: Record<string, unknown>) => (m.type === 'ready' ? onReady(m) : onDone(m)));
+  worker.on('error', (e) => onFail(e));
+  worker.on('exit', (code) => onFail(new Error(`bare ring ${data.role} exited with code ${code}`)));
+  return { worker, ready, done };
 }
 
-export async function benchBareRing(opts: { recordBytes: number; records: number }): Promise<BareRingResult> {
+/** One run of the bare ring: `records` records of `recordBytes`. Rejects after `timeoutMs`. */
+export async function benchBareRing(opts: { recordBytes: number; records: number; publishBytes?: number; timeoutMs?: number }): Promise<BareRingResult> {
   const { recordBytes, records } = opts;
-  assert(Number.isInteger(recordBytes) && recordBytes >= 1 && recordBytes <= MAX_RECORD_BYTES, `recordBytes must be 1..${MAX_RECORD_BYTES}`);
-  assert(Number.isInteger(records) && records >= 1 && records <= MAX_RECORDS, `records must be 1..${MAX_RECORDS}`);
-  const sab = createRing(RING_CAPACITY_BYTES);
-  const control = new SharedArrayBuffer(64);
-  const go = new Int32Array(control);
-  const base = { sab, control, recordBytes, records };
-  const reader = startWorker({ ...base, role: 'reader' });
-  const writer = startWorker({ ...base, role: 'writer' });
+  if (!(Number.isInteger(recordBytes) && recordBytes >= 4 && recordBytes <= MAX_RECORD_BYTES)) throw new RangeError(`recordBytes must be 4..${MAX_RECORD_BYTES}`);
+  if (!(Number.isInteger(records) && records >= 1 && records < 2 ** 31)) throw new RangeError('records must be 1..2^31-1');
+  const publishBytes = opts.publishBytes ?? RING_DEFAULTS.publishBytes;
+  if (!(Number.isInteger(publishBytes) && publishBytes >= 4 && publishBytes <= RING_DEFAULTS.capacityBytes / 4)) throw new RangeError('publishBytes must be 4..capacity/4');
+  const control = new SharedArrayBuffer(Ctl.words * 4);
+  const base = { ring: new SharedArrayBuffer(RING_DEFAULTS.capacityBytes), control, recordBytes, records, publishBytes };
+  const reader = started({ ...base, role: 'reader' });
+  const writer = started({ ...base, role: 'writer' });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bare ring: no result within ${(opts.timeoutMs ?? RING_DEFAULTS.timeoutMs) / 1000} s`)), opts.timeoutMs ?? RING_DEFAULTS.timeoutMs);
+  });
   try {
-    await Promise.all([reader.message('ready'), writer.message('ready')]);
-    const start = performance.now();
-    Atomics.store(go, 0, 1);
-    Atomics.notify(go, 0);
-    const [done] = await Promise.all([reader.message('done'), writer.message('done')]);
-    const seconds = (performance.now() - start) / 1000;
-    assert(done.frames === records, `bare ring reader got ${String(done.frames)} of ${records} records`);
-    return { recordsPerSec: records / seconds, mbPerSec: (records * recordBytes) / seconds / 1e6 };
+    await Promise.race([Promise.all([reader.ready, writer.ready]), timeout]);
+    const go = new Int32Array(control);
+    Atomics.store(go, Ctl.go, 1);
+    Atomics.notify(go, Ctl.go);
+    const [done] = await Promise.race([Promise.all([reader.done, writer.done]), timeout]);
+    if (done.frames !== records) throw new Error(`bare ring reader got ${String(done.frames)} of ${records} records`);
+    const ms = Number(done.ms);
+    return { records, recordBytes, ms, recordsPerSec: (records * 1000) / ms, mbPerSec: (records * recordBytes) / ms / 1000 };
   } finally {
+    clearTimeout(timer);
     await Promise.all([reader.worker.terminate(), writer.worker.terminate()]);
   }
 }
 
 async function main(): Promise<void> {
-  const runs = [
-    { recordBytes: 100, records: 10_000_000 },
-    { recordBytes: 1024, records: 2_000_000 },
-  ];
-  for (const run of runs) {
-    const best = { recordsPerSec: 0, mbPerSec: 0 };
-    for (let i = 0; i < 3; i++) {
-      const r = await benchBareRing(run);
-      if (r.recordsPerSec > best.recordsPerSec) Object.assign(best, r);
-    }
-    console.log(
-      `bare SAB ring, ${String(run.recordBytes).padStart(5)} B records: ` +
-        `${(best.recordsPerSec / 1e6).toFixed(2)} M records/s, ${best.mbPerSec.toFixed(0)} MB/s (best of 3, ${run.records} records)`,
-    );
+  const publishBytes = process.env.RING_PUBLISH_BYTES ? Number(process.env.RING_PUBLISH_BYTES) : undefined;
+  for (const run of [{ recordBytes: 100, records: 10_000_000 }, { recordBytes: 1024, records: 2_000_000 }]) {
+    const figs: number[] = [];
+    for (let i = 0; i < 3; i++) figs.push((await benchBareRing({ ...run, ...(publishBytes ? { publishBytes } : {}) })).recordsPerSec);
+    console.log(`bare SAB ring, ${String(run.recordBytes).padStart(5)} B: ${figs.map((f) => (f / 1e6).toFixed(2)).join(' / ')} M records/s (${run.records} records per run)`);
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
 }
