@@ -33,6 +33,13 @@ export class TailRings {
     this.rings.set(replica, sab);
   }
 
+  /** How many rings are held and their bytes (memory reports). */
+  footprint(): { rings: number; bytes: number } {
+    let bytes = 0;
+    for (const sab of this.rings.values()) bytes += sab.byteLength;
+    return { rings: this.rings.size, bytes };
+  }
+
   /** The host shut down: no ring is fed any more. */
   clear(): void {
     this.rings.clear();
