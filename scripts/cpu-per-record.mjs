@@ -49,4 +49,4 @@ async function run(recordBytes) {
     await cluster.shutdown();
   }
 }
-for (const size of [100, 1024]) console.log(JSON.stringify(await run(size)));
+for (const size of (process.env.SIZES ?? "100,1024").split(",").map(Number)) console.log(JSON.stringify(await run(size)));

@@ -16,7 +16,10 @@
  *   memory hands out views of chunks whose written bytes are never overwritten, disk hands out
  *   freshly read copies.
  *
- * MemorySegmentStore layout: a list of chunks, each a plain ArrayBuffer. Batches never straddle
+ * MemorySegmentStore layout: a list of chunks, each a SharedArrayBuffer — so a batch view posted
+ * to another thread (a FetchReply to a consumer or a follower) is shared, not cloned: structured
+ * clone of a view into a plain ArrayBuffer copies the WHOLE buffer (up to a 1 MiB chunk per
+ * message); sharing is safe because written bytes never change. Batches never straddle
  * chunks, so every batch is one contiguous view; appending copies the batch once (no quadratic
  * regrowth). Chunks grow geometrically: the first is MEMORY_CHUNK_LIMITS.firstBytes (or the batch,
  * if larger), each next one twice the previous, up to the store's chunkBytes — a partition holding
@@ -115,7 +118,7 @@ export class MemorySegmentStore implements SegmentStore {
     const total = batch.byteLength;
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || last.frozen || last.bytes.byteLength - last.used < total) {
-      last = { bytes: new Uint8Array(Math.max(this.nextChunkBytes, total)), start: this.size, used: 0, frozen: false };
+      last = { bytes: new Uint8Array(new SharedArrayBuffer(Math.max(this.nextChunkBytes, total))), start: this.size, used: 0, frozen: false };
       this.nextChunkBytes = Math.min(this.chunkBytes, this.nextChunkBytes * 2);
       this.chunks.push(last);
     }

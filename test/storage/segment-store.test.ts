@@ -3,7 +3,8 @@
  * batch boundaries and scans. Checks: scan returns exactly the model's batches and positions;
  * every view handed out earlier still holds its bytes (never overwritten by later appends or
  * truncations); chunks grow geometrically (first MEMORY_CHUNK_LIMITS.firstBytes, doubling up to
- * chunkBytes), so a store holding one small batch allocates kilobytes, not a full chunk.
+ * chunkBytes), so a store holding one small batch allocates kilobytes, not a full chunk; chunks
+ * are SharedArrayBuffers (posting a batch view to another thread shares it instead of cloning).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -66,8 +67,10 @@ describe('MemorySegmentStore', () => {
     const store = new MemorySegmentStore(0, chunkBytes);
     expect(store.allocatedBytes).toBe(0);
     const batch = makeBatch({ records: 1, valueBytes: 100 });
-    store.append(batch, null);
+    const stored = store.append(batch, null);
     expect(store.allocatedBytes).toBe(MEMORY_CHUNK_LIMITS.firstBytes);
+    // Shared memory: a view posted to another thread is shared, not a clone of the whole chunk.
+    expect(stored.buffer).toBeInstanceOf(SharedArrayBuffer);
     const sizes: number[] = [];
     let last = store.allocatedBytes;
     const big = makeBatch({ records: 1, valueBytes: 4000 });
