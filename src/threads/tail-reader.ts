@@ -7,8 +7,9 @@
  * - A batch is returned only when it was fully below the bound (HW or LEO) and, after it was
  *   copied out, `stillValid()` proved the writer had not lapped the reader meanwhile.
  * - The reader follows the replica's current ring (storage/ring-grow.ts followRing): a grown ring
- *   is read to its end, then the reader continues in its successor (bounds come from the newest
- *   ring: a grown ring's counters are frozen); a replaced ring (a follower's truncation) or a
+ *   is read to its end, then the reader continues in its successor — the ring announced after it
+ *   (TailRings remembers that weakly) — and bounds come from the newest ring (a grown ring's
+ *   counters are frozen); a replaced ring (a follower's truncation) or a
  *   lapped reader starts over from the oldest frame of the current ring; no ring (yet, or since
  *   its SPU was lost), or a grown ring drained before its successor was announced, is a 'miss'
  *   and the caller fetches.
@@ -18,19 +19,28 @@ import type { TailRead, TailReader } from '../runtime/transport.js';
 import { spuOf } from '../runtime/actor-ids.js';
 import { RingCounter, RingReader, batchBaseOffset, batchLastOffset, continueReader, followRing } from '../storage/index.js';
 
-/** Rings one read may go through: a grown ring's end, then its successor. */
-const MAX_RING_HOPS = 3;
+/** Rings one read may go through (grown rings read to their end, then their successors). */
+const MAX_RING_HOPS = 8;
 
 /** Every replica's current tail ring, as announced by the workers. */
 export class TailRings {
   private readonly rings = new Map<ActorId, SharedArrayBuffer>();
+  /** Ring → the ring announced after it for the same replica (weak: gone with the older ring). */
+  private readonly successors = new WeakMap<SharedArrayBuffer, SharedArrayBuffer>();
 
   get(replica: ActorId): SharedArrayBuffer | undefined {
     return this.rings.get(replica);
   }
 
   set(replica: ActorId, sab: SharedArrayBuffer): void {
+    const previous = this.rings.get(replica);
+    if (previous !== undefined && previous !== sab) this.successors.set(previous, sab);
     this.rings.set(replica, sab);
+  }
+
+  /** The ring announced right after `sab` (a reader finishing a grown ring continues there). */
+  successor(sab: SharedArrayBuffer): SharedArrayBuffer | undefined {
+    return this.successors.get(sab);
   }
 
   /** How many rings are held and their bytes (memory reports). */
@@ -56,6 +66,8 @@ export class RingTailReader implements TailReader {
   private reader: RingReader | undefined;
   /** On the newest announced ring: its counters are the live bounds. */
   private newest: RingReader | undefined;
+  /** On the ring announced after the one `reader` is on (while it is not the newest). */
+  private next: RingReader | undefined;
 
   constructor(private readonly rings: TailRings, private readonly replica: ActorId) {}
 
@@ -64,10 +76,16 @@ export class RingTailReader implements TailReader {
     const sab = this.rings.get(this.replica);
     if (!sab) return false;
     if (this.newest?.sab !== sab) this.newest = new RingReader(sab, { from: 'oldest' });
-    const announced = this.newest;
     const r = this.reader;
-    const step = r === undefined ? 'restart' : followRing(r, announced);
-    if (step === 'continue') this.reader = continueReader(r!, announced);
+    if (r === undefined) {
+      this.reader = new RingReader(sab, { from: 'oldest' });
+      return true;
+    }
+    if (r.sab === sab && !r.lapped) return true;
+    const nextSab = this.rings.successor(r.sab) ?? sab;
+    if (this.next?.sab !== nextSab) this.next = nextSab === sab ? this.newest : new RingReader(nextSab, { from: 'oldest' });
+    const step = followRing(r, this.next);
+    if (step === 'continue') this.reader = continueReader(r, this.next);
     else if (step === 'restart') this.reader = new RingReader(sab, { from: 'oldest' });
     return true;
   }
