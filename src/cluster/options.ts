@@ -49,7 +49,7 @@ export interface ClusterOptions {
   spuTimeoutMs?: number;
   /** Per-SPU storage capacity in bytes, default unlimited. */
   storageBytes?: number;
-  /** Size of each replica's tail ring (power of two). */
+  /** Largest size of each replica's tail ring (power of two, default 1 MiB); rings start at 16 KiB and double when traffic needs it. */
   ringBytes?: number;
   /** Size of each worker's produce ring (power of two). */
   produceRingBytes?: number;

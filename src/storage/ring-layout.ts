@@ -7,7 +7,8 @@
  *   header byte  word(s)                               written by       when
  *   -----------  ------------------------------------  ---------------  --------------------------
  *   line 0    0  magic 'RVRG', version, capacityBytes,  createRing /     once (closed: once)
- *                maxFrameBytes, mode, closed            writer
+ *                maxFrameBytes, mode, closed,           writer
+ *                generation
  *   line 1   64  head      [hi1, lo, hi2]               writer           every commit
  *   line 2  128  tail      [hi1, lo, hi2]               writer           before overwriting frames
  *   line 3  192  released  [lo]                         the consumer     release() (backpressure)
@@ -23,6 +24,11 @@
  *                sleep for room                                       cleared by the release that wakes
  *   768..1023    reserved (zero)
  *   1024         data region, capacityBytes
+ *
+ * `closed` (RingClosedCode): 0 open; 1 closed (log removed, or replaced after a truncation — readers
+ * drop the ring); 2 continued (the writer moved on to a bigger ring whose first position is this
+ * ring's head — readers finish this ring, then follow; ring-grow.ts). `generation` numbers the rings
+ * one writer chain created (a continued ring's successor has generation + 1).
  *
  * Every hot word sits alone at the start of its own 64-byte line (words 64 B apart never share a
  * line, whatever the backing store's alignment), so the writer's head stores do not bounce the
@@ -64,6 +70,10 @@ export type RingCounter = (typeof RingCounter)[keyof typeof RingCounter];
 export const RingMode = { overwrite: 'overwrite', backpressure: 'backpressure' } as const;
 export type RingMode = (typeof RingMode)[keyof typeof RingMode];
 
+/** Value of the header `closed` word. */
+export const RingClosedCode = { open: 0, closed: 1, continued: 2 } as const;
+export type RingState = keyof typeof RingClosedCode;
+
 /** Value of the header `mode` word. */
 export const RingModeCode = { unset: 0, overwrite: 1, backpressure: 2 } as const;
 
@@ -99,6 +109,7 @@ export const HeaderByte = {
   maxFrameBytes: 12,
   mode: 16,
   closed: 20,
+  generation: 24,
   head: 64,
   tail: 128,
   released: 192,
@@ -117,6 +128,7 @@ export const HeaderWord = {
   maxFrameBytes: HeaderByte.maxFrameBytes >> 2,
   mode: HeaderByte.mode >> 2,
   closed: HeaderByte.closed >> 2,
+  generation: HeaderByte.generation >> 2,
   head: HeaderByte.head >> 2,
   tail: HeaderByte.tail >> 2,
   released: HeaderByte.released >> 2,
@@ -192,6 +204,7 @@ export function initPosition(i32: Int32Array, word: number, value: number): void
 export interface RingGeometry {
   capacityBytes: number;
   maxFrameBytes: number;
+  generation: number;
 }
 
 export function readGeometry(sab: SharedArrayBuffer): RingGeometry {
@@ -203,17 +216,18 @@ export function readGeometry(sab: SharedArrayBuffer): RingGeometry {
   const capacityBytes = Atomics.load(i32, HeaderWord.capacityBytes);
   const maxFrameBytes = Atomics.load(i32, HeaderWord.maxFrameBytes);
   assert(sab.byteLength === HEADER_BYTES + capacityBytes, 'ring buffer size does not match its header');
-  return { capacityBytes, maxFrameBytes };
+  return { capacityBytes, maxFrameBytes, generation: Atomics.load(i32, HeaderWord.generation) };
 }
 
 /**
- * Allocates and initializes a ring. `initialPosition` (a multiple of 8) is where head and tail start;
- * a test hook to start near 2^32. maxFrameBytes defaults to min(capacity/4, 16 MiB) and may be up to
+ * Allocates and initializes a ring. `initialPosition` (a multiple of 8) is where head and tail start
+ * (a grown ring continues at its predecessor's head; tests start near 2^32); `generation` goes in
+ * the header (default 0). maxFrameBytes defaults to min(capacity/4, 16 MiB) and may be up to
  * capacity/2 - 8 (so that padding + frame + next word always fit in the region).
  */
 export function createRing(
   capacityBytes: number,
-  opts: { maxFrameBytes?: number; initialPosition?: number } = {},
+  opts: { maxFrameBytes?: number; initialPosition?: number; generation?: number } = {},
 ): SharedArrayBuffer {
   assert(
     Number.isInteger(capacityBytes) &&
@@ -235,11 +249,14 @@ export function createRing(
       initialPosition % RingLimits.frameAlignBytes === 0,
     `ring initialPosition must be a multiple of 8 in 0..2^52, got ${initialPosition}`,
   );
+  const generation = opts.generation ?? 0;
+  assert(Number.isInteger(generation) && generation >= 0 && generation <= 0x7fff_ffff, `ring generation must be 0..2^31-1, got ${generation}`);
   const sab = new SharedArrayBuffer(HEADER_BYTES + capacityBytes);
   const i32 = new Int32Array(sab, 0, HEADER_BYTES >> 2);
   i32[HeaderWord.capacityBytes] = capacityBytes;
   i32[HeaderWord.maxFrameBytes] = maxFrameBytes;
   i32[HeaderWord.mode] = RingModeCode.unset;
+  i32[HeaderWord.generation] = generation;
   initPosition(i32, HeaderWord.head, initialPosition);
   initPosition(i32, HeaderWord.tail, initialPosition);
   Atomics.store(i32, HeaderWord.released, initialPosition | 0);

@@ -22,8 +22,10 @@ import { assert } from './errors.js';
 import {
   HEADER_BYTES,
   HeaderWord,
+  RingClosedCode,
   RingLimits,
   RingModeCode,
+  type RingState,
   align8,
   counterIndex,
   frameWordIndex,
@@ -35,8 +37,10 @@ import { blockUntil, waitUntil, wakeWaiters } from './ring-wait.js';
 export class RingReader {
   readonly capacityBytes: number;
   readonly maxFrameBytes: number;
+  /** The ring's place in its writer's chain (ring-grow.ts). */
+  readonly generation: number;
 
-  private readonly sab: SharedArrayBuffer;
+  readonly sab: SharedArrayBuffer;
   private readonly i32: Int32Array;
   private readonly b64: BigInt64Array;
   private readonly mask: number;
@@ -55,6 +59,7 @@ export class RingReader {
     this.sab = sab;
     this.capacityBytes = geometry.capacityBytes;
     this.maxFrameBytes = geometry.maxFrameBytes;
+    this.generation = geometry.generation;
     this.i32 = new Int32Array(sab);
     this.b64 = new BigInt64Array(sab, 0, HEADER_BYTES >> 3);
     this.mask = this.capacityBytes - 1;
@@ -88,6 +93,12 @@ export class RingReader {
   get closed(): boolean {
     if (Atomics.load(this.i32, HeaderWord.closed) === 0 || this.isLapped) return false;
     return this.pos >= this.head;
+  }
+
+  /** The writer's state of the ring: open, closed, or continued in a successor (ring-layout.ts). */
+  get state(): RingState {
+    const code = Atomics.load(this.i32, HeaderWord.closed);
+    return code === RingClosedCode.open ? 'open' : code === RingClosedCode.continued ? 'continued' : 'closed';
   }
 
   /** Moves to `position`, which must be a frame position (as returned by write/commit/position). */

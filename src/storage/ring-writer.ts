@@ -22,6 +22,7 @@ import {
   HEADER_BYTES,
   HeaderWord,
   PositionWord,
+  RingClosedCode,
   RingLimits,
   RingModeCode,
   TWO_POW_32,
@@ -42,8 +43,10 @@ export class RingWriter {
   readonly capacityBytes: number;
   readonly maxFrameBytes: number;
   readonly mode: RingMode;
+  /** The ring's place in its writer's chain (ring-grow.ts). */
+  readonly generation: number;
 
-  private readonly sab: SharedArrayBuffer;
+  readonly sab: SharedArrayBuffer;
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly b64: BigInt64Array;
@@ -68,6 +71,7 @@ export class RingWriter {
     this.sab = sab;
     this.capacityBytes = geometry.capacityBytes;
     this.maxFrameBytes = geometry.maxFrameBytes;
+    this.generation = geometry.generation;
     this.mode = opts.mode;
     assert(opts.mode === 'overwrite' || opts.mode === 'backpressure', `bad ring mode ${String(opts.mode)}`);
     this.backpressure = opts.mode === 'backpressure';
@@ -161,15 +165,25 @@ export class RingWriter {
     return Number(Atomics.load(this.b64, counterIndex(i)));
   }
 
-  /** Marks the ring closed; readers see `closed` once they have drained every frame. */
-  close(): void {
+  /**
+   * Marks the ring closed; readers see `closed` once they have drained every frame. 'continued':
+   * the log goes on in a successor ring starting at this ring's head (readers finish this one first).
+   */
+  close(how: 'closed' | 'continued' = 'closed'): void {
     assert(this.pendingBytes === NO_RESERVATION, 'ring close() with an uncommitted reservation');
     if (this.closedFlag) return;
     this.closedFlag = true;
-    Atomics.store(this.i32, HeaderWord.closed, 1);
+    Atomics.store(this.i32, HeaderWord.closed, how === 'continued' ? RingClosedCode.continued : RingClosedCode.closed);
     Atomics.store(this.i32, HeaderWord.waiters, 0);
     Atomics.add(this.i32, HeaderWord.notify, 1);
     Atomics.notify(this.i32, HeaderWord.notify);
+  }
+
+  /** True if writing a frame of payloadBytes now would free (overwrite) older frames. Changes nothing. */
+  wouldOverwrite(payloadBytes: number): boolean {
+    const size = RingLimits.frameHeaderBytes + align8(payloadBytes);
+    const pad = this.headOffset + size > this.capacityBytes ? this.capacityBytes - this.headOffset : 0;
+    return this.headPos + pad + size + RingLimits.frameHeaderBytes - this.capacityBytes > this.tailPos;
   }
 
   /** True if a frame of payloadBytes fits now (always in overwrite mode). Changes nothing. */

@@ -16,10 +16,17 @@
  *   memory hands out views of chunks whose written bytes are never overwritten, disk hands out
  *   freshly read copies.
  *
- * MemorySegmentStore layout: a list of chunks, each a plain ArrayBuffer. Batches never straddle
+ * MemorySegmentStore layout: a list of chunks, each a SharedArrayBuffer — so a batch view posted
+ * to another thread (a FetchReply to a consumer or a follower) is shared, not cloned: structured
+ * clone of a view into a plain ArrayBuffer copies the WHOLE buffer (up to a 1 MiB chunk per
+ * message); sharing is safe because written bytes never change. Batches never straddle
  * chunks, so every batch is one contiguous view; appending copies the batch once (no quadratic
- * regrowth). Truncation moves the logical end back and FREEZES the chunk it lands in: later appends
- * start a new chunk, so bytes a reader already holds are never overwritten.
+ * regrowth). Chunks grow geometrically: the first is MEMORY_CHUNK_LIMITS.firstBytes (or the batch,
+ * if larger), each next one twice the previous, up to the store's chunkBytes — a partition holding
+ * a few small batches costs kilobytes, a busy one reaches full-size chunks after a few appends.
+ * Truncation moves the logical end back and FREEZES the chunk it lands in: later appends start a
+ * new chunk, so bytes a reader already holds are never overwritten. (Chunks of removed segments are
+ * not recycled for the same reason: views handed out by scan may still be held.)
  *
  *   chunk 0 [start 0]      chunk 1 [start s1]          chunk 2 [start s2]
  *   | b0 | b1 | b2 |·free| | b3 | b4 |·(frozen tail)|  | b5 | ·free········ |
@@ -62,9 +69,11 @@ export function applyPatch(stored: Uint8Array, patch: BatchPatch | null): void {
   if (patch.leaderEpoch !== undefined) setBatchLeaderEpoch(stored, patch.leaderEpoch);
 }
 
-/** Chunk size for a segment: big enough to amortise allocation, small enough for tiny segments. */
+export const MEMORY_CHUNK_LIMITS = { firstBytes: 16 * 1024, minBytes: 4096, maxBytes: 1024 * 1024 } as const;
+
+/** Largest chunk for a segment: big enough to amortise allocation, small enough for tiny segments. */
 export function memoryChunkBytes(segmentBytes: number): number {
-  return Math.min(Math.max(segmentBytes, 4096), 1024 * 1024);
+  return Math.min(Math.max(segmentBytes, MEMORY_CHUNK_LIMITS.minBytes), MEMORY_CHUNK_LIMITS.maxBytes);
 }
 
 interface Chunk {
@@ -82,12 +91,22 @@ export class MemorySegmentStore implements SegmentStore {
   private chunks: Chunk[] = [];
   private size = 0;
   private removed = false;
+  /** Size of the next chunk (doubles per chunk up to chunkBytes). */
+  private nextChunkBytes: number;
 
   constructor(
     readonly baseOffset: number,
     private readonly chunkBytes: number,
   ) {
     assert(Number.isInteger(chunkBytes) && chunkBytes > 0, `chunk size ${chunkBytes}`);
+    this.nextChunkBytes = Math.min(chunkBytes, MEMORY_CHUNK_LIMITS.firstBytes);
+  }
+
+  /** Bytes of chunk memory this store holds (allocated, used or not). */
+  get allocatedBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.bytes.byteLength;
+    return n;
   }
 
   get sizeBytes(): number {
@@ -99,7 +118,8 @@ export class MemorySegmentStore implements SegmentStore {
     const total = batch.byteLength;
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || last.frozen || last.bytes.byteLength - last.used < total) {
-      last = { bytes: new Uint8Array(Math.max(this.chunkBytes, total)), start: this.size, used: 0, frozen: false };
+      last = { bytes: new Uint8Array(new SharedArrayBuffer(Math.max(this.nextChunkBytes, total))), start: this.size, used: 0, frozen: false };
+      this.nextChunkBytes = Math.min(this.chunkBytes, this.nextChunkBytes * 2);
       this.chunks.push(last);
     }
     const stored = last.bytes.subarray(last.used, last.used + total);

@@ -3,53 +3,56 @@
  * <home>/spu-<id>/<topic>-<partition>/), one StorageBudget per SPU, and a tail ring per replica
  * (a SAB ring in overwrite mode fed through the log's TailSink) announced to the main thread so
  * consumers there read the log tail in place.
+ *
+ * Tail rings grow on demand (storage/ring-grow.ts): a replica starts with a TAIL_RING_INITIAL_BYTES
+ * ring and doubles it, up to `ringBytes`, when a batch would overwrite older ones or does not fit;
+ * every new ring is announced (readers finish a grown ring, then follow). 1,000 idle replicas cost
+ * 1,000 × 17 KiB of ring, not 1,000 × 1 MiB.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PartitionLog, RingWriter, RingCounter, createRing, type LogConfig, type TailSink } from '../storage/index.js';
+import { PartitionLog, GrowingRingWriter, RingCounter, type LogConfig, type TailSink } from '../storage/index.js';
 import { HostStorage } from '../runtime/host-state.js';
 
 export interface ThreadStorageOptions {
   mode: 'memory' | 'disk';
   home?: string;
   storageBytes: number;
+  /** Largest tail ring per replica (power of two); rings start at min(TAIL_RING_INITIAL_BYTES, this). */
   ringBytes: number;
   announceRing(replica: string, sab: SharedArrayBuffer): void;
   replicaId(spuId: number, topic: string, partition: number): string;
 }
 
+/** First capacity of a replica's tail ring (grows by doubling up to `ringBytes`). */
+export const TAIL_RING_INITIAL_BYTES = 16 * 1024;
+
 /**
  * Feeds a replica's tail ring. A truncation (a follower dropping a diverged tail) replaces the
  * ring with a fresh one, announced again: readers of the old ring see it closed and the new one
- * never holds bytes the log no longer has. Removing the log closes the ring.
+ * never holds bytes the log no longer has. Removing the log closes the ring. A batch larger than
+ * the largest ring's frame limit is not put in the ring (readers fetch it).
  */
 class RingSink implements TailSink {
-  private w: RingWriter;
+  private readonly w: GrowingRingWriter;
   private closed = false;
 
-  constructor(private readonly ringBytes: number, private readonly announce: (sab: SharedArrayBuffer) => void) {
-    this.w = this.fresh();
-  }
-
-  private fresh(): RingWriter {
-    const sab = createRing(this.ringBytes);
-    const w = new RingWriter(sab, { mode: 'overwrite' });
-    this.announce(sab);
-    return w;
+  constructor(ringBytes: number, announce: (sab: SharedArrayBuffer) => void) {
+    this.w = new GrowingRingWriter({ initialBytes: Math.min(TAIL_RING_INITIAL_BYTES, ringBytes), maxBytes: ringBytes, announce });
   }
 
   append(batch: Uint8Array): void {
-    if (!this.closed && batch.length <= this.w.maxFrameBytes) this.w.write(batch);
+    if (!this.closed) this.w.write(batch);
   }
 
   truncate(leo: number): void {
     if (this.closed) return;
-    const old = this.w;
-    this.w = this.fresh();
-    this.w.setCounter(RingCounter.base, Math.min(old.counter(RingCounter.base), leo));
-    this.w.setCounter(RingCounter.hw, Math.min(old.counter(RingCounter.hw), leo));
+    const base = Math.min(this.w.counter(RingCounter.base), leo);
+    const hw = Math.min(this.w.counter(RingCounter.hw), leo);
+    this.w.replace();
+    this.w.setCounter(RingCounter.base, base);
+    this.w.setCounter(RingCounter.hw, hw);
     this.w.setCounter(RingCounter.leo, leo);
-    old.close();
   }
 
   publish(o: { base: number; hw: number; leo: number }): void {

@@ -1,10 +1,11 @@
 /**
  * The thread host's TailReader (src/threads/tail-reader.ts) over real tail rings, in one thread:
- * bounded by HW or LEO, never a lapped or overwritten frame, following a replaced ring, 'miss' for
- * what the ring cannot serve and 'closed' for a removed log.
+ * bounded by HW or LEO, never a lapped or overwritten frame, following a replaced ring, finishing a
+ * grown ring before continuing in its successor (bounds from the newest ring), 'miss' for what the
+ * ring cannot serve (or while a successor is still in flight) and 'closed' for a removed log.
  */
 import { describe, it, expect } from 'vitest';
-import { BatchBuilder, RingCounter, RingWriter, batchBaseOffset, createRing } from '../../src/storage/index.js';
+import { BatchBuilder, GrowingRingWriter, RingCounter, RingWriter, batchBaseOffset, createRing } from '../../src/storage/index.js';
 import { RingTailReader, TailRings } from '../../src/threads/tail-reader.js';
 import { replicaActorId } from '../../src/runtime/actor-ids.js';
 
@@ -23,7 +24,7 @@ function tail(ringBytes = 1 << 16): { rings: TailRings; w: RingWriter; sab: Shar
   return { rings, w: new RingWriter(sab, { mode: 'overwrite' }), sab };
 }
 
-function publish(w: RingWriter, o: { base?: number; hw: number; leo: number }): void {
+function publish(w: RingWriter | GrowingRingWriter, o: { base?: number; hw: number; leo: number }): void {
   w.setCounter(RingCounter.base, o.base ?? 0);
   w.setCounter(RingCounter.leo, o.leo);
   w.setCounter(RingCounter.hw, o.hw);
@@ -116,5 +117,72 @@ describe('RingTailReader', () => {
     }, 5);
     expect(await woken).toBe(true);
     expect(batchBaseOffset(r.read(0, 'hw') as Uint8Array)).toBe(0);
+  });
+
+  it('finishes a grown ring, then continues in its successor; bounds come from the newest ring', () => {
+    const rings = new TailRings();
+    const inFlight: SharedArrayBuffer[] = []; // announced by the worker, not yet delivered
+    const w = new GrowingRingWriter({ initialBytes: 1024, maxBytes: 1 << 16, announce: (sab) => inFlight.push(sab) });
+    const deliver = () => {
+      for (const sab of inFlight.splice(0)) rings.set(REPLICA, sab);
+    };
+    deliver();
+    const r = new RingTailReader(rings, REPLICA);
+    let leo = 0;
+    const append = (n: number) => {
+      w.write(batch(leo, n, 60));
+      leo += n;
+    };
+    append(2);
+    publish(w, { hw: 0, leo });
+    expect(r.read(0, 'hw')).toBe('pending');
+    // Enough batches to outgrow the 1 KiB ring twice; HW still 0 in every ring written so far.
+    const singles = 30;
+    for (let i = 0; i < singles; i++) append(1);
+    expect(inFlight.length).toBeGreaterThanOrEqual(2);
+    publish(w, { hw: leo, leo }); // only the newest ring (not yet delivered) knows HW now
+    deliver();
+    // The reader is still on the first ring: it finishes it under the newest ring's HW, then follows.
+    const seen: number[] = [];
+    for (let next = 0; next < leo; ) {
+      const got = r.read(next, 'hw');
+      expect(got).toBeInstanceOf(Uint8Array);
+      seen.push(batchBaseOffset(got as Uint8Array));
+      next = seen[seen.length - 1]! + (seen.length === 1 ? 2 : 1);
+    }
+    expect(seen).toEqual([0, ...Array.from({ length: singles }, (_, i) => 2 + i)]);
+    expect(r.read(leo, 'hw')).toBe('idle');
+    // A successor still in flight: the drained grown ring cannot serve, so fetch meanwhile.
+    const before = w.capacityBytes;
+    let offset = leo - 1; // the newest batch of the delivered ring
+    while (w.capacityBytes === before) {
+      append(1);
+      publish(w, { hw: leo, leo }); // the worker publishes as HW moves; a grown ring keeps its last
+    }
+    const drained = new RingTailReader(rings, REPLICA);
+    let got = drained.read(offset, 'hw');
+    expect(got).toBeInstanceOf(Uint8Array);
+    while (got instanceof Uint8Array) {
+      offset = batchBaseOffset(got) + 1;
+      got = drained.read(offset, 'hw');
+    }
+    expect(got).toBe('miss');
+    deliver();
+    expect(drained.read(offset, 'hw')).toBeInstanceOf(Uint8Array);
+  });
+
+  it('a truncation (replace) is never continued: readers restart on the fresh ring', () => {
+    const rings = new TailRings();
+    const w = new GrowingRingWriter({ initialBytes: 1024, maxBytes: 1 << 16, announce: (sab) => rings.set(REPLICA, sab) });
+    w.write(batch(0, 2));
+    publish(w, { hw: 2, leo: 2 });
+    const r = new RingTailReader(rings, REPLICA);
+    expect(r.read(2, 'hw')).toBe('idle');
+    w.replace();
+    publish(w, { hw: 1, leo: 1 });
+    expect(r.read(0, 'hw')).toBe('miss'); // the fresh ring is empty: fetch offset 0 from the log
+    w.write(batch(1, 1));
+    publish(w, { hw: 2, leo: 2 });
+    expect(batchBaseOffset(r.read(1, 'hw') as Uint8Array)).toBe(1);
   });
 });
