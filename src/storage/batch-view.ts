@@ -177,6 +177,12 @@ export class RecordBatchView {
   recordAt(i: number): Record {
     return { offset: this.offsetAt(i), timestamp: this.timestamps![i]!, key: this.keyAt(i), value: this.valueAt(i), headers: this.headersAt(i) };
   }
+  /** Check every record now (CorruptBatchError as decodeBatch would throw it), without objects. */
+  checkRecords(): void {
+    if (this.count > 0) this.word(0, F.offsetDelta);
+    else if (this.bytes.length !== BatchLayout.headerBytes) throw new CorruptBatchError(`records end at byte ${BatchLayout.headerBytes}, batch ends at ${this.bytes.length}`, { pos: BatchLayout.headerBytes, total: this.bytes.length });
+  }
+
   /** First index whose offset is ≥ `offset` (count when none). */
   indexOf(offset: number): number {
     if (offset <= this.baseOffset || this.count === 0) return 0;

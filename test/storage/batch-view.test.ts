@@ -116,6 +116,15 @@ describe('lazy batches equal the eager decode', () => {
           expect(err).toBeInstanceOf(CorruptBatchError);
           eager = err as CorruptBatchError;
         }
+        // checkRecords (the listener's produce check) throws exactly when the eager decode does.
+        let checked = true;
+        try {
+          RecordBatchView.of(bytes).checkRecords();
+        } catch (err) {
+          expect(err).toBeInstanceOf(CorruptBatchError);
+          checked = false;
+        }
+        expect(checked).toBe(!(eager instanceof CorruptBatchError));
         let lazy: Record[] | CorruptBatchError;
         try {
           const view = RecordBatchView.of(bytes);
