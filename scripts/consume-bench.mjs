@@ -7,6 +7,7 @@
  *        consumer over the Kafka listener), remote-consume (connect() catch-up read).
  * read mode (env READ): records (batch.records, default) | lazy (batch accessors, if present).
  * PROF=FILE: a main-thread .cpuprofile of the measured part only (node:inspector).
+ * RING=BYTES: the tail ring size (cluster option ringBytes).
  * CPU = process.cpuUsage() (every thread of the process). Nothing here asserts speed.
  */
 import * as os from 'node:os';
@@ -76,7 +77,7 @@ function measure(label, fn) {
   });
 }
 
-const cluster = await Cluster.start({ spus: 1 });
+const cluster = await Cluster.start({ spus: 1, ...(process.env.RING ? { ringBytes: Number(process.env.RING) } : {}) });
 try {
   await cluster.admin.createTopic('bench', { partitions: 1 });
   if (kind.startsWith('embedded')) {

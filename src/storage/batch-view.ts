@@ -75,6 +75,11 @@ function varintAt(b: Uint8Array, p: number, end: number): number {
       return (z >>> 1) ^ -(z & 1);
     }
   }
+  return varintSlow(b, p, end);
+}
+
+/** Three or more bytes, or too close to `end` for the inline paths: varint.ts's checked reader. */
+function varintSlow(b: Uint8Array, p: number, end: number): number {
   const c: Cursor = { pos: p };
   const v = readVarint(b, c, end);
   NEXT[0] = c.pos;
