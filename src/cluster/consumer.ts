@@ -16,7 +16,8 @@
  */
 import type { HostTransport, TailRead, TailReader } from '../runtime/transport.js';
 import { replicaActorId, type Fetch, type FetchReply, type Isolation, type PartitionInfo } from '../../actors/messages.js';
-import { batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record } from '../storage/index.js';
+import { batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record, type RecordHeader } from '../storage/index.js';
+import { RecordBatchView } from '../storage/batch-view.js';
 import { RivuletError, ErrorCode, OffsetOutOfRangeError, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { checkOffsetSpec, resolveOffset, type OffsetSpec, Offset } from './offset.js';
@@ -36,8 +37,17 @@ export interface ConsumerRecord extends Record {
   partition: number;
 }
 
+/**
+ * One stored batch as a consumer sees it: the records at or after the consumer's position when it
+ * arrived. Read them by index without an object per record — `count`, `offsetAt(i)`,
+ * `valueAt(i)` (a view of the batch bytes), `valueSizeAt(i)`, `keyAt(i)`, `timestampAt(i)`,
+ * `headersAt(i)` — or as objects through `records` (decoded on first access) / `recordAt(i)`.
+ * Index 0 is the first record at or after the position, whatever the batch's baseOffset.
+ */
 export class ConsumedBatch {
   private decoded: Record[] | undefined;
+  private lazy: RecordBatchView | undefined;
+  private skip = -1;
   constructor(
     readonly partition: number,
     /** The whole stored batch (a private copy). */
@@ -54,15 +64,67 @@ export class ConsumedBatch {
   get sizeBytes(): number {
     return this.bytes.length;
   }
-  /** Records at or after the consumer's position, decoded on first access. */
+  /** The batch's records, read lazily; `first` = index of the first record at or after the position. */
+  private get view(): RecordBatchView {
+    if (!this.lazy) {
+      // The leader verified the CRC when the batch entered its log; the bytes reached us through
+      // shared memory, structured clone or a socket frame, so only the framing is re-checked here.
+      this.lazy = RecordBatchView.of(this.bytes, { verifyCrc: false });
+      this.skip = this.lazy.indexOf(this.fromOffset);
+    }
+    return this.lazy;
+  }
+  /** Records at or after the consumer's position (no record is decoded to count them, except when the position is inside the batch). */
+  get count(): number {
+    const v = this.view;
+    return v.count - this.skip;
+  }
+  /** Offset of the first record (index 0). */
+  get firstOffset(): number {
+    return this.offsetAt(0);
+  }
+  offsetAt(i: number): number {
+    return this.view.offsetAt(this.at(i));
+  }
+  timestampAt(i: number): number {
+    return this.view.timestampAt(this.at(i));
+  }
+  /** The key as a view of the batch bytes (no copy), or null. */
+  keyAt(i: number): Uint8Array | null {
+    return this.view.keyAt(this.at(i));
+  }
+  /** Key bytes without slicing (-1 for a null key). */
+  keySizeAt(i: number): number {
+    return this.view.keySizeAt(this.at(i));
+  }
+  /** The value as a view of the batch bytes (no copy). */
+  valueAt(i: number): Uint8Array {
+    return this.view.valueAt(this.at(i));
+  }
+  /** Value bytes without slicing. */
+  valueSizeAt(i: number): number {
+    return this.view.valueSizeAt(this.at(i));
+  }
+  headersAt(i: number): RecordHeader[] {
+    return this.view.headersAt(this.at(i));
+  }
+  /** Record `i` as an object (allocates). */
+  recordAt(i: number): Record {
+    return this.view.recordAt(this.at(i));
+  }
+  /** Records at or after the consumer's position, as objects, decoded on first access. */
   get records(): Record[] {
     if (!this.decoded) {
-      // The leader verified the CRC when the batch entered its log; the bytes reached us through
-      // shared memory or structured clone, so only the framing is re-checked here.
+      // One pass that builds the objects (cheaper than the lazy index plus an object per record).
       const records = decodeBatch(this.bytes, { verifyCrc: false }).records;
       this.decoded = records[0] && records[0].offset >= this.fromOffset ? records : records.filter((r) => r.offset >= this.fromOffset);
     }
     return this.decoded;
+  }
+  private at(i: number): number {
+    const v = this.view;
+    if (!Number.isInteger(i) || i < 0 || i >= v.count - this.skip) throw new RangeError(`record index ${i} outside [0, ${v.count - this.skip})`);
+    return this.skip + i;
   }
 }
 

@@ -33,6 +33,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Writes a whole request frame (size prefix first) as chunks, given the version and correlation id. */
+export type FrameEncoder = (version: number, correlationId: number) => Uint8Array[];
+
 export interface ConnectionOptions {
   host: string;
   port: number;
@@ -139,11 +142,44 @@ export class KafkaConnection {
 
   /** Fire and forget (Produce with acks=0: the broker writes no response). */
   async sendNoResponse<K extends AnyApiKey>(apiKey: K, body: RequestInput<K>): Promise<void> {
+    return this.sendNoResponseChunks(apiKey, (v, id) => [encodeRequest(apiKey, v, id, this.opts.clientId, body)]);
+  }
+
+  /**
+   * As sendNoResponse, the frame written by `encode` as chunks (e.g. a batch as it is); resolves
+   * once the socket handed them to the kernel, so the caller may reuse the chunks' memory.
+   */
+  async sendNoResponseChunks(apiKey: AnyApiKey, encode: FrameEncoder): Promise<void> {
     const v = this.versions.get(apiKey);
     if (v === undefined) throw new RivuletError(ErrorCode.UNSUPPORTED, `the broker does not serve API ${apiKey}`);
     await this.turn();
     this.check();
-    this.socket.write(encodeRequest(apiKey, v, this.nextCorrelation(), this.opts.clientId, body));
+    // A destroyed socket calls back too (with an error): this never hangs.
+    await new Promise<void>((resolve) => this.write(encode(v, this.nextCorrelation()), () => resolve()));
+    this.check();
+  }
+
+  /** As request, the frame written by `encode` as chunks (e.g. a batch as it is, not copied). */
+  requestChunks<K extends AnyApiKey>(apiKey: K, encode: FrameEncoder, timeoutMs: number = CONNECTION_LIMITS.requestTimeoutMs): Promise<ResponseBody<K>> {
+    const v = this.versions.get(apiKey);
+    if (v === undefined) return Promise.reject(new RivuletError(ErrorCode.UNSUPPORTED, `${this.opts.host}:${this.opts.port} does not serve API ${apiKey}`, { apiKey }));
+    return this.send(apiKey, v, encode, timeoutMs);
+  }
+
+  /** The clientId this connection puts in request headers. */
+  get clientId(): string {
+    return this.opts.clientId;
+  }
+
+  /** Write a frame's chunks in one go (one writev); `done` once the last left for the kernel. */
+  private write(chunks: Uint8Array[], done?: () => void): void {
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!, done);
+      return;
+    }
+    this.socket.cork();
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
+    this.socket.uncork();
   }
 
   private nextCorrelation(): number {
@@ -162,15 +198,15 @@ export class KafkaConnection {
     }
   }
 
-  private async send<K extends AnyApiKey>(apiKey: K, version: number, body: RequestInput<K>, timeoutMs: number = CONNECTION_LIMITS.requestTimeoutMs): Promise<ResponseBody<K>> {
+  private async send<K extends AnyApiKey>(apiKey: K, version: number, body: RequestInput<K> | FrameEncoder, timeoutMs: number = CONNECTION_LIMITS.requestTimeoutMs): Promise<ResponseBody<K>> {
     await this.turn();
     this.check();
     const id = this.nextCorrelation();
-    const frame = encodeRequest(apiKey, version, id, this.opts.clientId, body);
+    const frame = typeof body === 'function' ? (body as FrameEncoder)(version, id) : [encodeRequest(apiKey, version, id, this.opts.clientId, body)];
     return new Promise<ResponseBody<K>>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, undefined, new RivuletError(ErrorCode.TIMEOUT, `${apiInfo(apiKey)?.name ?? apiKey} to ${this.opts.host}:${this.opts.port} timed out after ${timeoutMs} ms`)), timeoutMs);
       this.pending.set(id, { apiKey, version, resolve: resolve as (b: unknown) => void, reject, timer });
-      this.socket.write(frame);
+      this.write(frame);
     });
   }
 

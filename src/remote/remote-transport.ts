@@ -18,6 +18,7 @@ import type { ClientRequest, HostFaults, HostTransport, TailReader } from '../ru
 import { ApiKey, RivuletApiKey } from '../protocol/index.js';
 import { BatchLayout, batchLastOffsetDelta, batchTotalBytes } from '../storage/batch-header.js';
 import { BrokerPool } from './broker-pool.js';
+import { encodeProduceChunks } from './produce-request.js';
 import { errorFromWire, remoteAdmin, rivuletCall } from './remote-admin.js';
 
 export interface RemoteOptions {
@@ -145,15 +146,14 @@ export class RemoteTransport implements HostTransport {
     const rep = replicaOf(to);
     if (!rep) throw new RivuletError(ErrorCode.INVALID_ARGUMENT, `${to} is not a replica`);
     const c = await this.pool.node(rep.spuId);
-    const body = {
-      transactionalId: null, acks: acks === 'all' ? -1 : acks, timeoutMs,
-      topicData: [{ name: rep.topic, partitionData: [{ index: rep.partition, records: batch }] }],
-    };
+    // The batch goes to the socket as it is (chunks), not copied into a request buffer.
+    const one = { transactionalId: null, acks: acks === 'all' ? -1 : acks, timeoutMs, topic: rep.topic, partition: rep.partition, batch };
+    const encode = (version: number, correlationId: number) => encodeProduceChunks(version, correlationId, c.clientId, one);
     if (acks === 0) {
-      await c.sendNoResponse(ApiKey.Produce, body);
+      await c.sendNoResponseChunks(ApiKey.Produce, encode);
       return undefined;
     }
-    const r = await c.request(ApiKey.Produce, body, timeoutMs + 5_000);
+    const r = await c.requestChunks(ApiKey.Produce, encode, timeoutMs + 5_000);
     const p = r.responses[0]?.partitionResponses[0];
     if (!p) throw new RivuletError(ErrorCode.PROTOCOL_ERROR, 'Produce answer without the partition');
     if (p.errorCode !== 0) {

@@ -88,6 +88,11 @@ export interface TailReader {
   read(offset: number, upTo: 'hw' | 'leo'): TailRead;
   /** After an 'idle' read: resolves when new data may be there (true) or after `timeoutMs` (false). */
   waitForData(timeoutMs: number): Promise<boolean>;
+  /**
+   * The log's BASE, HW and LEO as the tail publishes them, read now (optional; undefined when the
+   * tail cannot tell, e.g. before a read found it). Never below what a read already returned.
+   */
+  bounds?(): { base: number; hw: number; leo: number } | undefined;
 }
 
 /** What a host starts: the SC and one SPU actor per configured id (plain data for every host). */

@@ -6,11 +6,13 @@
  *
  * Invariant: every method throws RivuletError (typed, with a code) for operating errors.
  */
-import type { AdminOp, FetchReply, Isolation, PartitionStatusEvent } from '../../actors/messages.js';
+import type { AdminOp, Fetch, FetchReply, Isolation, PartitionStatusEvent } from '../../actors/messages.js';
+import { CLIENT_LIMITS } from '../../actors/replica/client-requests.js';
 import { replicaActorId } from '../runtime/actor-ids.js';
 import { RivuletError, ErrorCode, fromPlainError, type PlainError } from '../runtime/errors.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { GroupClient, type GroupReplyOf, type GroupRequestBody } from '../cluster/groups.js';
+import { TailSession } from './tail-fetch.js';
 
 export type FaultOp = 'crashSpu' | 'restartSpu' | 'killWorker' | 'disconnectSpu' | 'reconnectSpu' | 'fillStorage' | 'freeStorage';
 export const FAULT_OPS: readonly FaultOp[] = ['crashSpu', 'restartSpu', 'killWorker', 'disconnectSpu', 'reconnectSpu', 'fillStorage', 'freeStorage'];
@@ -20,13 +22,22 @@ export interface FetchArgs {
   isolation: Isolation;
   maxBytes: number;
   waitMs: number;
+  /** The client connection's tail readers: read the log tail in place where the host has one. */
+  session?: TailSession;
+  /** Aborted when the answer no longer matters (another partition answered a long poll). */
+  signal?: AbortSignal;
 }
+
+/** A long poll on the tail re-reads at least this often (a ring dropped at shutdown is noticed). */
+const TAIL_WAIT_SLICE_MS = 50 as const;
 
 export interface ServerBackend {
   admin<T>(op: AdminOp): Promise<T>;
   /** One RecordBatch v2 to the replica of topic/partition on SPU `spuId`; acks 0 resolves at hand-off. */
   produce(topic: string, partition: number, spuId: number, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<{ baseOffset: number; lastOffset: number } | undefined>;
   fetch(topic: string, partition: number, spuId: number, args: FetchArgs): Promise<FetchReply>;
+  /** Per client connection: where fetches keep their tail readers (args.session). */
+  fetchSession(): TailSession;
   onStatus(handler: (e: PartitionStatusEvent) => void): () => void;
   fault(op: FaultOp, spuId: number): Promise<void>;
   shutdown(): Promise<void>;
@@ -48,15 +59,32 @@ export function backendOf(cluster: Cluster): ServerBackend {
       return { baseOffset: ack.baseOffset, lastOffset: ack.lastOffset };
     },
     async fetch(topic, partition, spuId, args) {
-      const reqId = t.nextReqId();
-      const reply = await t.request<FetchReply>(
-        replicaActorId(topic, partition, spuId),
-        { type: 'Fetch', reqId, replyTo: t.clientId, ...args } as never,
-        args.waitMs + 10_000,
-      );
+      const replica = replicaActorId(topic, partition, spuId);
+      let waitMs = args.waitMs;
+      if (args.session) {
+        const deadline = t.now() + waitMs;
+        // The worker's own cap, so that both paths answer alike.
+        const tailArgs = { offset: args.offset, isolation: args.isolation, maxBytes: Math.min(Math.max(1, args.maxBytes), CLIENT_LIMITS.maxFetchBytes) };
+        for (;;) {
+          const r = args.session.read(replica, tailArgs);
+          if (r === 'miss') break;
+          if (r !== 'idle') return r;
+          waitMs = deadline - t.now();
+          if (waitMs <= 0 || args.signal?.aborted) {
+            const empty = args.session.empty(replica);
+            if (empty) return empty;
+            break;
+          }
+          await args.session.waitForData(replica, Math.min(waitMs, TAIL_WAIT_SLICE_MS));
+        }
+        waitMs = Math.max(0, deadline - t.now());
+      }
+      const fetch: Fetch = { type: 'Fetch', reqId: t.nextReqId(), replyTo: t.clientId, offset: args.offset, isolation: args.isolation, maxBytes: args.maxBytes, waitMs };
+      const reply = await t.request<FetchReply>(replica, fetch, waitMs + 10_000);
       if (reply.error) throw fromPlainError(reply.error);
       return reply;
     },
+    fetchSession: () => new TailSession(t),
     onStatus(handler) {
       cluster.on('partition-status', handler);
       return () => void cluster.off('partition-status', handler);

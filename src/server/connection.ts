@@ -21,13 +21,14 @@ import { ApiKey, RivuletApiKey, type AnyApiKey } from '../protocol/registry.js';
 import type { ConnectionState, RequestContext, ServerContext } from './context.js';
 import { apiVersionsTable, routeOf } from './dispatch.js';
 import { CloseAfter } from './handlers/session.js';
+import { isChunkedResponse } from './handlers/fetch-response.js';
 
 /** Handlers build bodies from the schema's field names; the codec checks them as it writes. */
 const encodeResponse = (apiKey: number, version: number, correlationId: number, body: object): Uint8Array =>
   encodeTyped(apiKey as AnyApiKey, version, correlationId, body as never);
 
 interface Slot {
-  bytes: Uint8Array | null | undefined; // undefined = still being handled
+  bytes: Uint8Array | Uint8Array[] | null | undefined; // undefined = still being handled; an array: chunks of one response
   /** Close the connection once this answer is written. */
   close: boolean;
   /** Shut the cluster down once this answer is written (the listener closes every connection after). */
@@ -132,7 +133,7 @@ export class Connection {
     const rc: RequestContext = { server: this.server, nodeId: this.nodeId, apiVersion: header.apiVersion, clientId: header.clientId, conn: this.state };
     const encode = (res: object, close: boolean): void => {
       try {
-        slot.bytes = encodeResponse(header.apiKey, header.apiVersion, header.correlationId, res);
+        slot.bytes = isChunkedResponse(res) ? res.encodeChunks(header.correlationId, header.apiVersion) : encodeResponse(header.apiKey, header.apiVersion, header.correlationId, res);
         slot.close = close;
       } catch (err) {
         this.fail(slot, header.apiKey, err); // a handler built a body the codec refuses: a bug
@@ -170,14 +171,24 @@ export class Connection {
 
   /** Write every finished response at the head of the order. */
   private flush(): void {
-    while (this.slots.length > 0 && this.slots[0]!.bytes !== undefined) {
-      const s = this.slots.shift()!;
-      if (s.bytes && !this.closed) this.socket.write(s.bytes);
-      if (s.shutdown) this.socket.write(new Uint8Array(0), () => this.onClusterShutdown());
-      if (s.close) {
-        this.socket.end(() => this.close('closed after answer'));
-        return;
+    if (this.slots[0]?.bytes === undefined) return;
+    this.socket.cork(); // every answer ready now goes out in one writev
+    try {
+      while (this.slots.length > 0 && this.slots[0]!.bytes !== undefined) {
+        const s = this.slots.shift()!;
+        if (s.bytes && !this.closed) {
+          if (s.bytes instanceof Uint8Array) this.socket.write(s.bytes);
+          else for (const chunk of s.bytes) this.socket.write(chunk);
+        }
+        if (s.shutdown) this.socket.write(new Uint8Array(0), () => this.onClusterShutdown());
+        if (s.close) {
+          this.socket.uncork();
+          this.socket.end(() => this.close('closed after answer'));
+          return;
+        }
       }
+    } finally {
+      this.socket.uncork();
     }
   }
 }

@@ -130,6 +130,12 @@ export class RingTailReader implements TailReader {
     }
   }
 
+  bounds(): { base: number; hw: number; leo: number } | undefined {
+    const r = this.reader;
+    if (!r || r.closed || this.sab !== this.rings.get(this.replica)) return undefined;
+    return { base: r.counter(RingCounter.base), hw: r.counter(RingCounter.hw), leo: r.counter(RingCounter.leo) };
+  }
+
   waitForData(timeoutMs: number): Promise<boolean> {
     return this.reader ? this.reader.waitForDataAsync(timeoutMs) : Promise.resolve(false);
   }

@@ -5,6 +5,10 @@
  * Long poll: when the first pass finds fewer than MinBytes, every partition is asked again with
  * the remaining MaxWaitMs, and the answer goes out as soon as one has data (or the wait ends).
  *
+ * Served from the leader's tail ring in place when it holds the offset (server/tail-fetch.ts; one
+ * reader set per connection), else by the SPU worker. The answer is written as chunks: the log's
+ * batches go to the socket as they are, never concatenated (fetch-response.ts).
+ *
  * Isolation: READ_COMMITTED (1) serves up to HW, READ_UNCOMMITTED (0) up to LEO (rivulet's
  * read_uncommitted, DESIGN §5). LastStableOffset = HW (no transactions); PreferredReadReplica is
  * always -1 (librdkafka drops records otherwise).
@@ -13,6 +17,8 @@ import type { FetchReply, Isolation } from '../../../actors/messages.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
 import { servingLeader, topicNameOf } from './metadata.js';
+import { ChunkedFetchResponse, type FetchPartitionOut } from './fetch-response.js';
+import type { TailSession } from '../tail-fetch.js';
 
 interface FetchPartition { partition: number; fetchOffset: bigint; partitionMaxBytes: number }
 interface FetchRequest {
@@ -25,10 +31,10 @@ interface FetchRequest {
 
 interface Slot { topic: string; topicId: string; p: FetchPartition; reply?: FetchReply; errorCode: number; errorMessage: string | null }
 
-const EMPTY = new Uint8Array(0);
 const bytesOf = (r: FetchReply | undefined): number => (r ? r.batches.reduce((n, b) => n + b.byteLength, 0) : 0);
 
-function concat(batches: Uint8Array[], budget: number): Uint8Array {
+/** The first batches of `batches` that fit `budget` (at least one): sent as they are, not copied. */
+function within(batches: Uint8Array[], budget: number): { list: Uint8Array[]; bytes: number } {
   let n = 0;
   let count = 0;
   for (const b of batches) {
@@ -36,18 +42,17 @@ function concat(batches: Uint8Array[], budget: number): Uint8Array {
     n += b.byteLength;
     count++;
   }
-  if (count === 1) return batches[0]!;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    out.set(batches[i]!, at);
-    at += batches[i]!.byteLength;
-  }
-  return out;
+  return { list: count === batches.length ? batches : batches.slice(0, count), bytes: n };
 }
 
-export async function fetch(rc: RequestContext, body: FetchRequest) {
+/** Each connection's tail readers (backend.fetchSession), kept as long as the connection is. */
+const sessions = new WeakMap<object, TailSession>();
+
+export async function fetch(rc: RequestContext, body: FetchRequest): Promise<ChunkedFetchResponse> {
   const { server, nodeId } = rc;
+  let session = sessions.get(rc.conn);
+  if (!session) sessions.set(rc.conn, (session = server.backend.fetchSession()));
+  const polled = new AbortController();
   const isolation: Isolation = rc.apiVersion >= 4 && body.isolationLevel === 0 ? 'read_uncommitted' : 'read_committed';
   // v13+ names topics by id (Metadata v10+ hands them out): resolve each to its name.
   const byId = rc.apiVersion >= 13;
@@ -59,6 +64,7 @@ export async function fetch(rc: RequestContext, body: FetchRequest) {
   })));
 
   const ask = async (s: Slot, waitMs: number): Promise<void> => {
+    if (polled.signal.aborted) return;
     if (s.errorCode === Wire.UNKNOWN_TOPIC_ID) return;
     const info = await server.view.partition(s.topic, s.p.partition);
     if (!info) return void Object.assign(s, { errorCode: Wire.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic-partition ${s.topic}/${s.p.partition}` });
@@ -67,6 +73,7 @@ export async function fetch(rc: RequestContext, body: FetchRequest) {
     try {
       const reply = await server.backend.fetch(s.topic, s.p.partition, nodeId, {
         offset, isolation, waitMs, maxBytes: Math.max(1, Math.min(s.p.partitionMaxBytes, server.limits.maxFetchResponseBytes)),
+        session, signal: polled.signal,
       });
       if (!s.reply || reply.batches.length > 0) s.reply = reply;
     } catch (err) {
@@ -90,27 +97,28 @@ export async function fetch(rc: RequestContext, body: FetchRequest) {
         });
       }
     });
+    polled.abort(); // the other partitions' tail waits end now (worker long polls time out)
   }
 
   let budget = Math.max(1, Math.min(body.maxBytes > 0 ? body.maxBytes : server.limits.maxFetchResponseBytes, server.limits.maxFetchResponseBytes));
   let first = true;
-  const byTopic = new Map<string, object[]>();
+  const byTopic = new Map<string, FetchPartitionOut[]>();
   for (const s of slots) {
-    let records: Uint8Array = EMPTY; // never null: librdkafka rejects MessageSetSize -1
+    let records: Uint8Array[] = []; // written as an empty records field, never null: librdkafka rejects MessageSetSize -1
     const r = s.reply;
     if (r && s.errorCode === Wire.NONE && r.batches.length > 0 && (first || budget > 0)) {
-      records = concat(r.batches, first ? Math.max(budget, 1) : budget);
-      budget -= records.byteLength;
+      const taken = within(r.batches, first ? Math.max(budget, 1) : budget);
+      records = taken.list;
+      budget -= taken.bytes;
       first = false;
     }
     const hw = r && s.errorCode === Wire.NONE ? BigInt(r.hw) : -1n;
-    const entry = {
+    const entry: FetchPartitionOut = {
       partitionIndex: s.p.partition,
       errorCode: s.errorCode,
       highWatermark: hw,
       lastStableOffset: hw,
       logStartOffset: r && s.errorCode === Wire.NONE ? BigInt(r.base) : -1n,
-      abortedTransactions: [],
       preferredReadReplica: -1,
       records,
     };
@@ -119,10 +127,10 @@ export async function fetch(rc: RequestContext, body: FetchRequest) {
     if (!list) byTopic.set(key, (list = []));
     list.push(entry);
   }
-  return {
+  return new ChunkedFetchResponse({
     throttleTimeMs: 0,
     errorCode: Wire.NONE,
     sessionId: 0,
-    responses: [...byTopic].map(([key, partitions]) => (byId ? { topicId: key, partitions } : { topic: key, partitions })),
-  };
+    responses: [...byTopic].map(([key, partitions]) => (byId ? { topicId: key, topic: '', partitions } : { topic: key, topicId: '', partitions })),
+  });
 }

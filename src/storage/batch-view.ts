@@ -1,0 +1,272 @@
+/**
+ * A lazily decoded RecordBatch v2: records read by index straight from the batch bytes, without
+ * an object per record. The eager decoder (record-batch.ts decodeBatch) builds a Record object per
+ * record; this view builds, on the first record access, one flat index for the whole batch and
+ * answers accessors from it — a key or value is sliced (a subarray view, no copy) only when asked
+ * for, and `valueSizeAt`/`keySizeAt` answer without even that.
+ *
+ * Index (built once, on first access; one Int32Array + one Float64Array per batch):
+ *
+ *   index[i * 8 + …]   0 offsetDelta   1 keyStart (-1 = null key)   2 keyLength
+ *                      3 valueStart    4 valueLength                5 headersStart
+ *                      6 headerCount   7 recordEnd (byte after the record)
+ *   timestamps[i]      absolute timestamp (firstTimestamp + timestampDelta)
+ *
+ *   bytes: [ 61-byte header | len attrs tsΔ offΔ keyLen key valLen value hdrCount hdrs… | … ]
+ *                             └─ record 0 ───────────────────────────────────────────┘
+ *
+ * Invariants (the same as decodeBatch's, checked by a property test against it):
+ * - `of()` validates the header (framing, magic, CRC unless verifyCrc: false, counts, no
+ *   compression, safe baseOffset/firstTimestamp); the record structure is checked when the index
+ *   is built: every varint and length bounds-checked, fields fill each record exactly, exactly
+ *   recordCount records end exactly at the batch end, offsetDeltas strictly increase within
+ *   [0, lastOffsetDelta], offsets and timestamps are safe integers. Any violation is a
+ *   CorruptBatchError, thrown by the first accessor that needs the index, never a wrong record.
+ * - Accessors return what decodeBatch(bytes, { copy: false }) returns for the same record: views
+ *   of `bytes` (valid while those bytes are), a null value as an empty array, a null key as null.
+ * - An index outside [0, count) is a RangeError (a caller bug, not corrupt data).
+ */
+import { BatchLayout, validateBatch } from './batch-header.js';
+import { CorruptBatchError } from './errors.js';
+import { MIN_RECORD_BODY_BYTES, MIN_RECORD_BYTES, type Record, type RecordHeader } from './record-codec.js';
+import { type Cursor, readVarint, readVarlong } from './varint.js';
+
+const STRIDE = 8 as const;
+const F = { offsetDelta: 0, keyStart: 1, keyLength: 2, valueStart: 3, valueLength: 4, headersStart: 5, headerCount: 6, recordEnd: 7 } as const;
+const COMPRESSION_MASK = 0x07;
+const utf8Decoder = new TextDecoder('utf-8');
+
+function i32(b: Uint8Array, p: number): number {
+  return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+}
+function i64(b: Uint8Array, p: number, field: string): number {
+  const hi = i32(b, p);
+  const v = hi * 2 ** 32 + (i32(b, p + 4) >>> 0);
+  if (hi < -(2 ** 21) || hi >= 2 ** 21 || !Number.isSafeInteger(v)) throw new CorruptBatchError(`batch ${field} is outside the safe integer range`, { field });
+  return v;
+}
+function corrupt(message: string, pos: number): CorruptBatchError {
+  return new CorruptBatchError(`corrupt record: ${message} (at byte ${pos})`, { pos });
+}
+/** A length varint that must fit before `end` (-1 allowed when nullable). */
+function readLength(bytes: Uint8Array, c: Cursor, end: number, what: string, nullable: boolean): number {
+  const at = c.pos;
+  const n = readVarint(bytes, c, end);
+  if (n < (nullable ? -1 : 0)) throw corrupt(`${what} length ${n}`, at);
+  if (n > end - c.pos) throw corrupt(`${what} length ${n} runs past the record end`, at);
+  return n;
+}
+
+/** Where the last varintAt() ended (module scratch: no object per read). */
+const NEXT = new Int32Array(1);
+
+/** Zigzag varint at b[p], before `end`; one- and two-byte varints inline, the rest checked by varint.ts. */
+function varintAt(b: Uint8Array, p: number, end: number): number {
+  if (p + 1 < end) {
+    const x = b[p]!;
+    if (x < 0x80) {
+      NEXT[0] = p + 1;
+      return (x >>> 1) ^ -(x & 1);
+    }
+    const y = b[p + 1]!;
+    if (y < 0x80) {
+      const z = (x & 0x7f) | (y << 7);
+      NEXT[0] = p + 2;
+      return (z >>> 1) ^ -(z & 1);
+    }
+  }
+  return varintSlow(b, p, end);
+}
+
+/** Three or more bytes, or too close to `end` for the inline paths: varint.ts's checked reader. */
+function varintSlow(b: Uint8Array, p: number, end: number): number {
+  const c: Cursor = { pos: p };
+  const v = readVarint(b, c, end);
+  NEXT[0] = c.pos;
+  return v;
+}
+
+export interface BatchViewOptions {
+  /** Default true; false skips only the CRC (bytes a log verified on the way in). */
+  verifyCrc?: boolean;
+  /** When given, a batch whose baseOffset differs is corrupt. */
+  expectedBaseOffset?: number;
+}
+
+export class RecordBatchView {
+  private index: Int32Array | undefined;
+  private timestamps: Float64Array | undefined;
+
+  private constructor(
+    /** The batch's bytes (exactly sizeBytes long). */
+    readonly bytes: Uint8Array,
+    readonly baseOffset: number,
+    readonly firstTimestamp: number,
+    readonly lastOffsetDelta: number,
+    /** Records in the batch (recordCount). */
+    readonly count: number,
+  ) {}
+
+  /** A view of the batch at the start of `bytes` (bytes after it are ignored); header checked now. */
+  static of(bytes: Uint8Array, opts: BatchViewOptions = {}): RecordBatchView {
+    const total = validateBatch(bytes, undefined, opts.verifyCrc !== false);
+    const attributes = ((bytes[BatchLayout.attributes]! << 24) | (bytes[BatchLayout.attributes + 1]! << 16)) >> 16;
+    if ((attributes & COMPRESSION_MASK) !== 0) throw new CorruptBatchError(`compression codec ${attributes & COMPRESSION_MASK} not supported`, { attributes });
+    const baseOffset = i64(bytes, BatchLayout.baseOffset, 'baseOffset');
+    if (opts.expectedBaseOffset !== undefined && baseOffset !== opts.expectedBaseOffset) {
+      throw new CorruptBatchError(`batch baseOffset ${baseOffset}, expected ${opts.expectedBaseOffset}`, { baseOffset, expectedBaseOffset: opts.expectedBaseOffset });
+    }
+    const count = i32(bytes, BatchLayout.recordCount);
+    if (count > (total - BatchLayout.headerBytes) / MIN_RECORD_BYTES) throw new CorruptBatchError(`recordCount ${count} cannot fit in ${total} bytes`, { count, total });
+    const firstTimestamp = i64(bytes, BatchLayout.firstTimestamp, 'firstTimestamp');
+    i64(bytes, BatchLayout.maxTimestamp, 'maxTimestamp'); // checked as decodeBatch checks them
+    i64(bytes, BatchLayout.producerId, 'producerId');
+    return new RecordBatchView(total === bytes.length ? bytes : bytes.subarray(0, total), baseOffset, firstTimestamp, i32(bytes, BatchLayout.lastOffsetDelta), count);
+  }
+
+  get sizeBytes(): number {
+    return this.bytes.length;
+  }
+  get lastOffset(): number {
+    return this.baseOffset + this.lastOffsetDelta;
+  }
+
+  offsetAt(i: number): number {
+    return this.baseOffset + this.word(i, F.offsetDelta);
+  }
+  timestampAt(i: number): number {
+    this.word(i, F.offsetDelta);
+    return this.timestamps![i]!;
+  }
+  /** The key (a view of the batch bytes), or null. */
+  keyAt(i: number): Uint8Array | null {
+    const start = this.word(i, F.keyStart);
+    return start < 0 ? null : this.bytes.subarray(start, start + this.index![i * STRIDE + F.keyLength]!);
+  }
+  /** Key bytes, -1 for a null key (no allocation). */
+  keySizeAt(i: number): number {
+    return this.word(i, F.keyStart) < 0 ? -1 : this.index![i * STRIDE + F.keyLength]!;
+  }
+  /** The value (a view of the batch bytes; a null value reads as empty). */
+  valueAt(i: number): Uint8Array {
+    const start = this.word(i, F.valueStart);
+    return this.bytes.subarray(start, start + this.index![i * STRIDE + F.valueLength]!);
+  }
+  /** Value bytes (no allocation). */
+  valueSizeAt(i: number): number {
+    return this.word(i, F.valueLength);
+  }
+  headerCountAt(i: number): number {
+    return this.word(i, F.headerCount);
+  }
+  /** The headers, decoded now (keys as strings, values as views). */
+  headersAt(i: number): RecordHeader[] {
+    const n = this.word(i, F.headerCount);
+    const headers: RecordHeader[] = [];
+    if (n === 0) return headers;
+    const b = this.bytes;
+    const end = this.index![i * STRIDE + F.recordEnd]!;
+    const c: Cursor = { pos: this.index![i * STRIDE + F.headersStart]! };
+    for (let h = 0; h < n; h++) {
+      const keyBytes = readVarint(b, c, end);
+      const key = utf8Decoder.decode(b.subarray(c.pos, c.pos + keyBytes));
+      c.pos += keyBytes;
+      const valueBytes = readVarint(b, c, end);
+      const value = b.subarray(c.pos, c.pos + (valueBytes < 0 ? 0 : valueBytes));
+      if (valueBytes > 0) c.pos += valueBytes;
+      headers.push({ key, value });
+    }
+    return headers;
+  }
+  /** The whole record as an object (allocates: the convenience path). */
+  recordAt(i: number): Record {
+    return { offset: this.offsetAt(i), timestamp: this.timestamps![i]!, key: this.keyAt(i), value: this.valueAt(i), headers: this.headersAt(i) };
+  }
+  /** Check every record now (CorruptBatchError as decodeBatch would throw it), without objects. */
+  checkRecords(): void {
+    if (this.count > 0) this.word(0, F.offsetDelta);
+    else if (this.bytes.length !== BatchLayout.headerBytes) throw new CorruptBatchError(`records end at byte ${BatchLayout.headerBytes}, batch ends at ${this.bytes.length}`, { pos: BatchLayout.headerBytes, total: this.bytes.length });
+  }
+
+  /** First index whose offset is ≥ `offset` (count when none). */
+  indexOf(offset: number): number {
+    if (offset <= this.baseOffset || this.count === 0) return 0;
+    this.word(0, 0);
+    const idx = this.index!;
+    let lo = 0;
+    let hi = this.count;
+    const delta = offset - this.baseOffset;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (idx[mid * STRIDE]! < delta) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Word `f` of record `i`, building the index first if needed. */
+  private word(i: number, f: number): number {
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`record index ${i} outside [0, ${this.count})`);
+    return (this.index ?? this.build())[i * STRIDE + f]!;
+  }
+
+  private build(): Int32Array {
+    const b = this.bytes;
+    const total = b.length;
+    const count = this.count;
+    const idx = new Int32Array(count * STRIDE);
+    const ts = new Float64Array(count);
+    const c: Cursor = { pos: BatchLayout.headerBytes };
+    let prev = -1;
+    for (let i = 0, o = 0; i < count; i++, o += STRIDE) {
+      const at = c.pos;
+      const len = varintAt(b, at, total);
+      if (len < MIN_RECORD_BODY_BYTES || len > total - NEXT[0]!) throw corrupt(`record length ${len}`, at);
+      const end = NEXT[0]! + len;
+      let p = NEXT[0]! + 1; // attributes: unused
+      let tsDelta: number;
+      const x = b[p]!; // p < end: len ≥ MIN_RECORD_BODY_BYTES
+      if (x < 0x80) { tsDelta = (x >>> 1) ^ -(x & 1); p++; } else { c.pos = p; tsDelta = readVarlong(b, c, end); p = c.pos; }
+      const offsetDelta = varintAt(b, p, end);
+      const keyLength = varintAt(b, NEXT[0]!, end);
+      p = NEXT[0]!;
+      if (keyLength < -1 || keyLength > end - p) throw corrupt(`key length ${keyLength}`, at);
+      idx[o + F.keyStart] = keyLength < 0 ? -1 : p;
+      idx[o + F.keyLength] = keyLength < 0 ? 0 : keyLength;
+      if (keyLength > 0) p += keyLength;
+      const valueLength = varintAt(b, p, end);
+      p = NEXT[0]!;
+      if (valueLength < -1 || valueLength > end - p) throw corrupt(`value length ${valueLength}`, at);
+      idx[o + F.valueStart] = p;
+      idx[o + F.valueLength] = valueLength < 0 ? 0 : valueLength;
+      if (valueLength > 0) p += valueLength;
+      const headerCount = varintAt(b, p, end);
+      c.pos = NEXT[0]!;
+      if (headerCount < 0 || headerCount > (end - c.pos) / 2) throw corrupt(`header count ${headerCount}`, at);
+      idx[o + F.headersStart] = c.pos;
+      idx[o + F.headerCount] = headerCount;
+      for (let h = 0; h < headerCount; h++) {
+        const keyBytes = readLength(b, c, end, 'header key', false); // before `c.pos +=`: it moves c.pos
+        c.pos += keyBytes;
+        const valueBytes = readLength(b, c, end, 'header value', true);
+        if (valueBytes > 0) c.pos += valueBytes;
+      }
+      if (c.pos !== end) throw corrupt(`fields end at ${c.pos}, record length says ${end}`, at);
+      if (offsetDelta <= prev || offsetDelta > this.lastOffsetDelta) {
+        throw new CorruptBatchError(`record offsetDelta ${offsetDelta} out of order (previous ${prev}, last ${this.lastOffsetDelta})`, { offsetDelta });
+      }
+      const timestamp = this.firstTimestamp + tsDelta;
+      if (!Number.isSafeInteger(this.baseOffset + offsetDelta) || !Number.isSafeInteger(timestamp)) {
+        throw new CorruptBatchError('record offset or timestamp outside the safe integer range', { offsetDelta });
+      }
+      prev = offsetDelta;
+      idx[o + F.offsetDelta] = offsetDelta;
+      idx[o + F.recordEnd] = end;
+      ts[i] = timestamp;
+    }
+    if (c.pos !== total) throw new CorruptBatchError(`records end at byte ${c.pos}, batch ends at ${total}`, { pos: c.pos, total });
+    this.timestamps = ts;
+    this.index = idx;
+    return idx;
+  }
+}
