@@ -119,6 +119,16 @@ describe('SC: eligible leaders and unclean restarts', () => {
     expect(partition(d, 't')).toMatchObject({ hw: 10, leo: 3, epoch: 0, resolution: Resolution.LeaderOffline });
   });
 
+  it('a leader report from the restarted process, made before it learned it is fenced, moves nothing (sim seed 5193)', () => {
+    const d = twoReplicas({ fsync: 'never' });
+    d.deliver({ type: 'SpuLost', spuId: 2 });
+    d.deliver(register(1, [], 101)); // restarted faster than the SPU timeout
+    expect(partition(d, 't').resolution).toBe(Resolution.LeaderOffline);
+    // An assignment sent before the SC saw the restart made the new process lead for a moment.
+    d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 6, hw: 6, incarnation: 2, seq: 1 })], false));
+    expect(partition(d, 't')).toMatchObject({ leader: 1, epoch: 0, resolution: Resolution.LeaderOffline });
+  });
+
   it('minInSyncReplicas above the replication factor is refused', () => {
     const d = startSc([1, 2]);
     d.deliver(register(1));

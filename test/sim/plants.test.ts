@@ -22,7 +22,7 @@ const BITES: Record<PlantName, string> = {
   'stuck-follower': 'liveness',
   'sc-misses-timeouts': 'detection',
 };
-const MAX_SEEDS = 40;
+const MAX_SEEDS = 60;
 
 /** The first seed where `plant` trips its checker (`alone`: and that passes without the plant). */
 async function firstBite(plant: PlantName, alone = false): Promise<SimRunResult | undefined> {
