@@ -1,6 +1,6 @@
 /**
  * The SC's unclean-restart rules (actors/sc/recovery.ts) and eligible leaders (actors/sc/isr.ts):
- * the sim's bug `unclean-leader-return` (seed 4) in unit form. A leader that restarts (a new SPU
+ * the sim's former bug unclean-leader-return (seed 4) in unit form. A leader that restarts (a new SPU
  * incarnation) with fsync 'never' may have lost acknowledged records: it must not lead on its
  * own word while a replica that holds them can come back; when every replica restarted, the
  * newest log leads.
