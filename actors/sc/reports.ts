@@ -6,14 +6,15 @@
  * - Reports are ordered by (incarnation, seq); an older or repeated one (reordered or duplicated
  *   on the way) is ignored entirely.
  * - Only the current leader's report (leader flag, its SPU, the current epoch) moves the
- *   resolution: to Online when it serves, to OutOfSpace when it says it is out of space.
+ *   resolution: to Online when it serves, to OutOfSpace when it says it is out of space — never a
+ *   fenced leader's (restarted uncleanly, recovery.ts).
  * - OutOfSpace is sticky: the mark is persisted, survives leader loss, reconnects and SC restarts,
  *   and after a reconnect is rebuilt from the reports; only a (newer) report with space clears it,
  *   through the 'space-available' cause, the one partition-status.ts accepts for OutOfSpace → Online.
  */
 import type { Context } from '../../src/runtime/actor.js';
 import { Resolution, type ReplicaReport } from '../messages.js';
-import { sendIsr } from './isr.js';
+import { isUnclean, sendIsr } from './isr.js';
 import { persist } from './persistence.js';
 import { setResolution } from './resolution.js';
 import { partitionKey, type PartitionState, type ScModel } from './sc-state.js';
@@ -29,7 +30,9 @@ export function applyReport(ctx: Context, m: ScModel, r: ReplicaReport): void {
   if (!p || !p.replicas.includes(r.spuId)) return;
   if (!isNewerReport(r, p.reports[r.spuId])) return; // stale: reordered or duplicated
   p.reports[r.spuId] = r;
-  if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch)) return;
+  // A fenced leader (recovery.ts) may still send a leader report, made before it learned it is
+  // fenced (an assignment from before its restart reached the new process): it moves nothing.
+  if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch) || isUnclean(p, p.leader)) return;
   p.leaderHw = r.hw;
   if (r.isrVersion !== undefined && r.isrVersion !== (p.isrVersion ?? 0)) sendIsr(ctx, m, p); // a leader behind on its in-sync set
   if (applyLeaderReport(ctx, m, p, r.outOfSpace)) persist(ctx, m);

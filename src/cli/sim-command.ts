@@ -1,8 +1,8 @@
 /**
  * `rivulet sim --seed S` replays one seed in this process; `rivulet sim --seeds N [--from S]` runs
  * N seeds on a piscina pool (one thread per core). Text: a line per failing seed (its config,
- * problems, fault timeline and replay command), then totals — seeds passed and failed (those
- * explained by a known open bug counted apart), faults by kind, time and seeds/s. `-O json`: every
+ * problems, fault timeline and replay command), then totals — seeds passed and failed, faults by
+ * kind, time and seeds/s. `-O json`: every
  * seed's result (fault counts by kind included) and the same totals. Exit 1 when any seed failed.
  */
 import { describeRun, runSeed, runSeeds, type SimRunResult } from '../index.js';
@@ -21,10 +21,8 @@ export interface SimTotals {
   seeds: number;
   passed: number;
   failed: number;
-  /** Failed seeds explained by a known open bug, by bug. */
-  known: Record<string, number[]>;
-  /** Failed seeds nothing known explains. */
-  unexplained: number[];
+  /** The seeds that failed. */
+  failedSeeds: number[];
   faults: FaultCounts;
   acked: number;
   virtualSeconds: number;
@@ -34,19 +32,15 @@ export interface SimTotals {
 
 export function simTotals(results: SimRunResult[], seconds: number): SimTotals {
   const faults: Partial<FaultCounts> = {};
-  const known: Record<string, number[]> = {};
   for (const r of results) {
     for (const [k, v] of Object.entries(r.faults) as [keyof FaultCounts, number][]) faults[k] = (faults[k] ?? 0) + v;
-    const bug = r.failure?.known;
-    if (bug) (known[bug] ??= []).push(r.seed);
   }
   const failed = results.filter((r) => !r.ok);
   return {
     seeds: results.length,
     passed: results.length - failed.length,
     failed: failed.length,
-    known,
-    unexplained: failed.filter((r) => !r.failure!.known).map((r) => r.seed),
+    failedSeeds: failed.map((r) => r.seed),
     faults: faults as FaultCounts,
     acked: results.reduce((n, r) => n + r.workload.acked, 0),
     virtualSeconds: Math.round(results.reduce((n, r) => n + r.virtualMs, 0) / 1000),
@@ -79,11 +73,9 @@ export async function simCommand(o: SimCommandOptions, out: (line: string) => vo
   const totals = simTotals(results, (performance.now() - started) / 1000);
   if (o.json) out(JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.seed), totals }, null, 2));
   else if (o.seed === undefined) {
-    const knownCount = totals.failed - totals.unexplained.length;
-    out(`${totals.seeds} seeds from ${o.from}: ${totals.passed} passed, ${totals.failed} failed${knownCount > 0 ? ` (${knownCount} by known open bugs)` : ''} in ${totals.seconds} s (${totals.seedsPerSecond} seeds/s, ${totals.virtualSeconds} s virtual, ${totals.acked} records acknowledged)`);
+    out(`${totals.seeds} seeds from ${o.from}: ${totals.passed} passed, ${totals.failed} failed in ${totals.seconds} s (${totals.seedsPerSecond} seeds/s, ${totals.virtualSeconds} s virtual, ${totals.acked} records acknowledged)`);
     out(`faults: ${faultLine(totals.faults)}`);
-    for (const [bug, seeds] of Object.entries(totals.known)) out(`known bug ${bug}: seeds ${seeds.join(', ')}`);
-    for (const r of results.filter((x) => !x.ok && !x.failure!.known)) out(`  replay: ${r.replay}`);
+    for (const r of results.filter((x) => !x.ok)) out(`  replay: ${r.replay}`);
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -1,8 +1,7 @@
 /**
  * Invariant checkers for simulation runs (DESIGN §9), pure functions over what a run observed.
  * Each returns its violations (empty = holds): the checker's name, a line of text, and where it
- * happened (partition and offset) when that is one record, so that known-bugs.ts can tell a known
- * open bug from a new one. The runner classes them as correctness failures and prints a few per
+ * happened (partition and offset) when that is one record. The runner classes them as correctness failures and prints a few per
  * checker (`[checker] …`).
  *
  * Each checker is shown to bite by a planted bug (plants.ts; test/sim/plants.test.ts).
@@ -136,7 +135,7 @@ export function checkHwMonotonic(samples: HwSample[]): Violation[] {
 
 /**
  * Replicas of a partition hold byte-identical logs (and so the same LEO). A violation names the
- * first offset where a replica's log departs from the first one's (for known-bugs.ts).
+ * first offset where a replica's log departs from the first one's.
  */
 export function checkConverged(name: string, logs: { spu: number; bytes: Uint8Array[] }[]): Violation[] {
   if (logs.length < 2) return [];

@@ -27,7 +27,7 @@
  */
 import type { NetworkFaultCounts, NetworkFaults } from '../sim/fault-model.js';
 import type { NodeFaults } from '../sim/node-faults.js';
-import type { LogLoss, WriteJournal } from '../sim/power-loss.js';
+import type { WriteJournal } from '../sim/power-loss.js';
 import { Prng } from '../sim/prng.js';
 import type { SimHost } from '../sim/sim-host.js';
 import type { Message } from '../runtime/actor.js';
@@ -91,8 +91,6 @@ export class FaultSchedule {
     private readonly net: NetworkFaults,
     private readonly journal: WriteJournal,
     private readonly skewed: number,
-    /** Told of every power loss: the SPU, when, when it restarts, what it lost. */
-    private readonly onPowerLoss: (spu: number, at: number, until: number, losses: LogLoss[]) => void = () => {},
     /** Whether `spu` leads the partition alone in its in-sync set (ledger.ts). */
     private readonly soleInSync: (spu: number, topic: string, partition: number) => boolean = () => false,
   ) {
@@ -206,7 +204,6 @@ export class FaultSchedule {
         if (l.torn) this.own.tornWrites++;
       }
       this.powerLossUntil = this.sim.now() + downMs;
-      this.onPowerLoss(spu, this.sim.now(), this.powerLossUntil, losses);
       const lost = losses.map((l) => `${l.topic}/${l.partition} ${l.from}→${l.to}${l.torn ? ' torn' : ''}`).join(', ');
       this.mark(`power loss spu ${spu}: ${lost || 'nothing unsynced'}`);
     } else {

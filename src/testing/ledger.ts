@@ -8,24 +8,20 @@
  *   in-sync set — does not hold those offsets (`unsafe`, a count in each result). With the SC
  *   owning the set (actors/sc/isr.ts) that happens only in the window where a replica just lost
  *   its unsynced tail to a power loss and the SC has not yet seen its SPU go.
- * - It records power-loss cuts and which replicas the SC made leader when (the evidence of the
- *   known bug unclean-leader-return, known-bugs.ts).
+ * - It tells the fault schedule whether an SPU leads a partition alone in its in-sync set
+ *   (`soleInSync`: a power loss there may take acknowledged records nobody promised to keep).
  * - It checks one promise itself: a read_committed fetch is answered only with batches wholly
  *   below the HW the same reply carries (`pastHw`, checker read-committed).
  */
 import type { ActorId, Message } from '../runtime/actor.js';
 import { replicaOf, SC_ID } from '../runtime/actor-ids.js';
 import type { MessageObserver } from '../sim/node-faults.js';
-import type { LogLoss } from '../sim/power-loss.js';
 import type { Fetch, FetchReply, IsrChanged, ProduceAck, ReplicaAssign } from '../../actors/messages.js';
 import type { Violation } from './checkers.js';
 import { batchBaseOffset, batchLastOffset } from '../storage/batch-layout.js';
 
 /** Offsets [from, to] of a partition a replica acknowledged or served while an electable replica lacked them. */
 export interface UnsafeRange { tp: string; spu: number; from: number; to: number; at: number; why: string }
-
-/** A power loss cut offsets [to, from) of a partition on `spu` at `at`; it was back at `until`. */
-export interface PowerCut extends LogLoss { spu: number; at: number; until: number }
 
 export class Ledger implements MessageObserver {
   private readonly sc = new Map<string, { leader: number; epoch: number; replicas: number[]; isr?: number[]; isrVersion: number }>();
@@ -34,9 +30,6 @@ export class Ledger implements MessageObserver {
   readonly pastHw: Violation[] = [];
   /** Isolation of each fetch a replica received, by `${replyTo}#${reqId}`. */
   private readonly isolation = new Map<string, string>();
-  readonly cuts: PowerCut[] = [];
-  /** Per partition: every (time, leader) the SC assigned, in order. */
-  readonly leaders = new Map<string, { at: number; spu: number }[]>();
 
   constructor(private readonly leoOf: (spu: number, topic: string, partition: number) => number) {}
 
@@ -75,9 +68,6 @@ export class Ledger implements MessageObserver {
       const prev = this.sc.get(tp);
       if (prev && (a.epoch < prev.epoch || (a.epoch === prev.epoch && a.leader === prev.leader && (a.isrVersion ?? 0) <= prev.isrVersion))) return;
       this.sc.set(tp, { leader: a.leader, epoch: a.epoch, replicas: a.replicas, isrVersion: a.isrVersion ?? 0, ...(a.isr ? { isr: a.isr } : {}) });
-      const list = this.leaders.get(tp) ?? [];
-      if (list[list.length - 1]?.spu !== a.leader) list.push({ at: now, spu: a.leader });
-      this.leaders.set(tp, list);
     } else if (msg.type === 'IsrChanged') {
       const c = msg as IsrChanged;
       const s = this.sc.get(`${c.topic}/${c.partition}`);
@@ -89,11 +79,6 @@ export class Ledger implements MessageObserver {
   soleInSync(spu: number, topic: string, partition: number): boolean {
     const s = this.sc.get(`${topic}/${partition}`);
     return s !== undefined && s.leader === spu && (s.isr ?? s.replicas).every((id) => id === spu || !s.replicas.includes(id));
-  }
-
-  /** A power loss cut `spu`'s logs at `at`; the SPU restarts at `until`. */
-  powerLoss(spu: number, at: number, until: number, losses: LogLoss[]): void {
-    for (const l of losses) this.cuts.push({ ...l, spu, at, until });
   }
 
   private judge(tp: string, topic: string, partition: number, spu: number, from: number, to: number, now: number, what: string): void {

@@ -20,7 +20,6 @@ import {
   checkAckedReadable, checkCommits, checkConfirmedSpus, checkConsumed, checkExactlyOnce, checkHwMonotonic, checkTransitions,
   formatViolations, OutOfSpaceWatch, type HwSample, type Violation,
 } from './checkers.js';
-import { explainAll, type KnownBug } from './known-bugs.js';
 import { Ledger } from './ledger.js';
 import { FaultSchedule, skewClocks, type FaultCounts } from './fault-schedule.js';
 import { isPlantName, makePlant, PLANT_ENV, type PlantName } from './plants.js';
@@ -43,10 +42,9 @@ export interface SimRunResult {
   wallMs: number;
   ok: boolean;
   /**
-   * On failure: its class, what went wrong, the fault timeline (virtual ms) that led there, and
-   * the known open bug that explains every violation, if one does (known-bugs.ts).
+   * On failure: its class, what went wrong, and the fault timeline (virtual ms) that led there.
    */
-  failure?: { kind: FailureKind; messages: string[]; timeline: string[]; known?: KnownBug };
+  failure?: { kind: FailureKind; messages: string[]; timeline: string[] };
   replay: string;
   /** The planted bug this run had (tests only), if any. */
   plant?: PlantName;
@@ -57,7 +55,7 @@ export interface SimRunResult {
 }
 
 export interface RunOptions {
-  /** Plant a known bug (plants.ts); default: the RIVULET_SIM_PLANT environment variable, if set. */
+  /** Plant a bug (plants.ts); default: the RIVULET_SIM_PLANT environment variable, if set. */
   plant?: PlantName;
 }
 
@@ -101,10 +99,7 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     });
     const c = cluster;
     const sim = c.simulator as SimHost;
-    schedule = new FaultSchedule(
-      sim, config, net, journal, skewed, (spu, at, until, losses) => ledger.powerLoss(spu, at, until, losses),
-      (spu, topic, partition) => ledger.soleInSync(spu, topic, partition),
-    );
+    schedule = new FaultSchedule(sim, config, net, journal, skewed, (spu, topic, partition) => ledger.soleInSync(spu, topic, partition));
     const oos = new OutOfSpaceWatch(schedule.filledAt, schedule.freedAt);
     c.on('partition-status', (e) => {
       events.push(e);
@@ -178,7 +173,6 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
     kind = 'crash';
     crash = err instanceof Error ? (err.stack ?? err.message) : String(err);
   }
-  const known = crash === undefined && kind === 'correctness' ? explainAll(problems, ledger) : undefined;
   const messages = [...formatViolations(problems), ...(crash !== undefined ? [crash] : [])];
   const sim = cluster?.simulator;
   await cluster?.shutdown();
@@ -192,14 +186,14 @@ export async function runSeed(seed: number, opts: RunOptions = {}): Promise<SimR
       commits: work?.commits.length ?? 0, failedSends: Object.fromEntries(work?.failures ?? []),
     },
     unsafe: ledger.unsafe.length,
-    ...(messages.length > 0 ? { failure: { kind, messages, timeline: schedule?.timeline ?? [], ...(known ? { known } : {}) } } : {}),
+    ...(messages.length > 0 ? { failure: { kind, messages, timeline: schedule?.timeline ?? [] } } : {}),
   };
   return result;
 }
 
 /** One line per run, and on failure its config, problems and replay command. */
 export function describeRun(r: SimRunResult): string {
-  const head = `seed ${r.seed}: ${r.ok ? 'ok' : `FAILED (${r.failure!.kind}${r.failure!.known ? `, known: ${r.failure!.known}` : ''})`} trace ${r.traceHash} events ${r.events} virtual ${r.virtualMs} ms` +
+  const head = `seed ${r.seed}: ${r.ok ? 'ok' : `FAILED (${r.failure!.kind})`} trace ${r.traceHash} events ${r.events} virtual ${r.virtualMs} ms` +
     ` ${describeConfig(r.config)} acked ${r.workload.acked}${r.plant ? ` [planted: ${r.plant}]` : ''}`;
   if (r.ok) return head;
   const f = r.failure!;

@@ -1,6 +1,6 @@
 /**
  * The SC's unclean-restart rules (actors/sc/recovery.ts) and eligible leaders (actors/sc/isr.ts):
- * the sim's bug `unclean-leader-return` (seed 4) in unit form. A leader that restarts (a new SPU
+ * the sim's former bug unclean-leader-return (seed 4) in unit form. A leader that restarts (a new SPU
  * incarnation) with fsync 'never' may have lost acknowledged records: it must not lead on its
  * own word while a replica that holds them can come back; when every replica restarted, the
  * newest log leads.
@@ -117,6 +117,16 @@ describe('SC: eligible leaders and unclean restarts', () => {
     d.deliver(register(1, [], 101));
     d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leo: 3, hw: 3, incarnation: 2, seq: 1 })], false));
     expect(partition(d, 't')).toMatchObject({ hw: 10, leo: 3, epoch: 0, resolution: Resolution.LeaderOffline });
+  });
+
+  it('a leader report from the restarted process, made before it learned it is fenced, moves nothing (sim seed 5193)', () => {
+    const d = twoReplicas({ fsync: 'never' });
+    d.deliver({ type: 'SpuLost', spuId: 2 });
+    d.deliver(register(1, [], 101)); // restarted faster than the SPU timeout
+    expect(partition(d, 't').resolution).toBe(Resolution.LeaderOffline);
+    // An assignment sent before the SC saw the restart made the new process lead for a moment.
+    d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 6, hw: 6, incarnation: 2, seq: 1 })], false));
+    expect(partition(d, 't')).toMatchObject({ leader: 1, epoch: 0, resolution: Resolution.LeaderOffline });
   });
 
   it('minInSyncReplicas above the replication factor is refused', () => {

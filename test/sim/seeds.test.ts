@@ -1,8 +1,7 @@
 /**
  * CI's simulation seeds (DESIGN §9): a fixed set of 300 seeds, every fault kind on across them,
- * must pass every checker — or fail only by a known open bug (known-bugs.ts: every violation
- * explained by the ledger's evidence); an unexplained failure fails this test with its seed,
- * config, class, fault timeline and one-line replay command. A seed run twice gives the same
+ * must pass every checker; a failure fails this test with its seed, config, class, fault
+ * timeline and one-line replay command. A seed run twice gives the same
  * trace hash, events, virtual time, fault counts and workload.
  */
 import { describe, it, expect } from 'vitest';
@@ -11,19 +10,15 @@ import { describeRun, runSeed, type SimRunResult } from '../../src/testing/sim-r
 const FIXED_SEEDS = Array.from({ length: 300 }, (_, i) => 1 + i);
 
 describe('simulation seeds', () => {
-  it('300 fixed seeds pass every invariant (or fail only by a known open bug), every fault kind on', async () => {
+  it('300 fixed seeds pass every invariant, every fault kind on', async () => {
     const results: SimRunResult[] = [];
     const started = performance.now();
     for (const seed of FIXED_SEEDS) results.push(await runSeed(seed));
     const seconds = (performance.now() - started) / 1000;
-    const unexplained = results.filter((r) => !r.ok && !r.failure!.known);
-    const known = results.filter((r) => !r.ok && r.failure!.known);
-    if (known.length > 0) {
-      console.warn(`${known.length} of ${results.length} seeds fail by known open bugs:\n${known.map((r) => `  seed ${r.seed} (${r.failure!.known}): ${r.replay}`).join('\n')}`);
-    }
-    if (unexplained.length > 0) console.error(unexplained.map(describeRun).join('\n'));
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length > 0) console.error(failed.map(describeRun).join('\n'));
     console.info(`${results.length} seeds in ${seconds.toFixed(1)} s (${(results.length / seconds).toFixed(1)} seeds/s)`);
-    expect(unexplained.map((r) => r.seed)).toEqual([]);
+    expect(failed.map((r) => r.seed)).toEqual([]);
     // Every fault kind happened somewhere in the set.
     const total = (k: keyof SimRunResult['faults']) => results.reduce((n, r) => n + r.faults[k], 0);
     for (const k of ['delayed', 'duplicated', 'reordered', 'lost', 'cutOff', 'partitions', 'oneWayPartitions', 'crashes', 'powerLosses', 'tornWrites', 'offsetsLost', 'pauses', 'heldMessages', 'storageFull', 'skewedNodes'] as const) {

@@ -1,6 +1,6 @@
 /**
  * `rivulet sim` output: -O json carries each seed's fault counts by kind and the totals (faults by
- * kind summed, seeds passed/failed, known-bug seeds apart, time, seeds/s); the text summary prints
+ * kind summed, seeds passed/failed and which, time, seeds/s); the text summary prints
  * the totals, seeds/s and time. Runs the command function in-process (--seeds uses the worker pool
  * on dist/, as the CLI does).
  */
@@ -35,12 +35,12 @@ describe('rivulet sim output', () => {
     for (const k of KINDS) expect(faults).toMatch(new RegExp(`\\b${k} \\d+`));
   }, 120_000);
 
-  it('totals count known-bug failures apart from unexplained ones', async () => {
+  it('totals count failures and name the failed seeds', async () => {
     const ok = await runSeed(1);
-    const known: SimRunResult = { ...ok, seed: 91, ok: false, failure: { kind: 'correctness', messages: ['x'], timeline: [], known: 'leader-local-isr' } };
+    const bad1: SimRunResult = { ...ok, seed: 91, ok: false, failure: { kind: 'correctness', messages: ['x'], timeline: [] } };
     const bad: SimRunResult = { ...ok, seed: 92, ok: false, failure: { kind: 'liveness', messages: ['y'], timeline: [] } };
-    const t = simTotals([ok, known, bad], 2);
-    expect(t).toMatchObject({ seeds: 3, passed: 1, failed: 2, known: { 'leader-local-isr': [91] }, unexplained: [92], seedsPerSecond: 1.5 });
+    const t = simTotals([ok, bad1, bad], 2);
+    expect(t).toMatchObject({ seeds: 3, passed: 1, failed: 2, failedSeeds: [91, 92], seedsPerSecond: 1.5 });
     expect(t.faults.delayed).toBe(ok.faults.delayed * 3);
   });
 });
