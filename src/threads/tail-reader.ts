@@ -130,10 +130,12 @@ export class RingTailReader implements TailReader {
     }
   }
 
+  /** BASE/HW/LEO from the newest ring (a grown ring's counters are frozen); none without a live ring. */
   bounds(): { base: number; hw: number; leo: number } | undefined {
-    const r = this.reader;
-    if (!r || r.closed || this.sab !== this.rings.get(this.replica)) return undefined;
-    return { base: r.counter(RingCounter.base), hw: r.counter(RingCounter.hw), leo: r.counter(RingCounter.leo) };
+    if (!this.follow()) return undefined;
+    const n = this.newest!;
+    if (n.closed) return undefined;
+    return { base: n.counter(RingCounter.base), hw: n.counter(RingCounter.hw), leo: n.counter(RingCounter.leo) };
   }
 
   waitForData(timeoutMs: number): Promise<boolean> {
