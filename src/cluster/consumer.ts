@@ -260,7 +260,9 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
         fetching.catch(() => {}); // after close() nobody awaits it
         const r = await Promise.race([fetching, this.stopped]);
         if (r === 'closed') return;
-        list = r.batches;
+        // Memory mode answers with views of the log's shared chunks: copy each batch (one copy per
+        // batch) so that what the caller holds is its own — writing into it changes no log.
+        list = r.batches.map((b) => (b.buffer instanceof SharedArrayBuffer ? b.slice() : b));
       }
       for (const bytes of list) {
         validateBatch(bytes, undefined, false);
