@@ -1,0 +1,51 @@
+// Produce-path CPU per record (whole process = main + workers, and main thread alone via /proc).
+// Usage: node scripts/produce-cpu.mjs <case> [partitions] [records] [recordBytes]
+//   case: keyed (send() with 8-byte keys over P partitions, a bounded window) |
+//         batch (await sendBatch(1000) loop, null keys, P partitions) | send1 (await send() one at a time)
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Cluster } from '../dist/src/index.js';
+
+const [kind = 'keyed', pArg = '1', nArg = '300000', bArg = '100'] = process.argv.slice(2);
+const P = Number(pArg), N = Number(nArg), B = Number(bArg);
+const TICK_MS = 1000 / 100; // USER_HZ 100
+const mainCpuMs = () => {
+  const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+};
+const value = new Uint8Array(B).fill(97);
+const keys = Array.from({ length: 4096 }, (_, i) => { const k = new Uint8Array(8); new DataView(k.buffer).setUint32(0, i * 2654435761 >>> 0); new DataView(k.buffer).setUint32(4, i); return k; });
+
+async function keyed(producer, n) {
+  const checkpoints = [];
+  const stride = 1024;
+  for (let i = 0; i < n; i++) {
+    const s = producer.send(keys[i & 4095], value);
+    if (i % stride === 0) { checkpoints.push(s); if (checkpoints.length > 16) await checkpoints.shift(); }
+  }
+  await producer.flush();
+}
+async function batch(producer, n) {
+  const recs = Array.from({ length: 1000 }, (_, i) => ({ value, partition: P > 1 ? i % P : undefined }));
+  for (let i = 0; i < n; i += 1000) await producer.sendBatch(recs);
+}
+async function send1(producer, n) {
+  for (let i = 0; i < n; i++) await producer.send(null, value);
+}
+const run = { keyed, batch, send1 }[kind];
+const t0s = performance.now();
+const cluster = await Cluster.start({ spus: 1, threads: 'spu' });
+const startMs = performance.now() - t0s;
+try {
+  await cluster.admin.createTopic('t', { partitions: P, replicationFactor: 1 });
+  const producer = await cluster.producer('t', { acks: 1 });
+  await run(producer, Math.min(N, 50_000)); // warm-up
+  const c0 = process.cpuUsage(), m0 = mainCpuMs(), t0 = performance.now();
+  await run(producer, N);
+  const ms = performance.now() - t0, c = process.cpuUsage(c0), m = mainCpuMs() - m0;
+  const totalUs = (c.user + c.system);
+  console.log(JSON.stringify({ kind, partitions: P, records: N, recordBytes: B, recPerSec: Math.round(N / ms * 1000), cpuNsPerRec: Math.round(totalUs * 1000 / N), mainNsPerRec: Math.round(m * 1e6 / N), wallNsPerRec: Math.round(ms * 1e6 / N), load: os.loadavg()[0].toFixed(2), startMs: Math.round(startMs) }));
+} finally {
+  await cluster.shutdown();
+}
+process.exit(0);
