@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Cluster } from '../dist/src/index.js';
+import { Session } from 'node:inspector/promises';
 
 const [kind = 'keyed', pArg = '1', nArg = '300000', bArg = '100'] = process.argv.slice(2);
 const P = Number(pArg), N = Number(nArg), B = Number(bArg);
@@ -40,8 +41,11 @@ try {
   await cluster.admin.createTopic('t', { partitions: P, replicationFactor: 1 });
   const producer = await cluster.producer('t', { acks: 1 });
   await run(producer, Math.min(N, 50_000)); // warm-up
+  const prof = process.env.PROF ? new Session() : null;
+  if (prof) { prof.connect(); await prof.post('Profiler.enable'); await prof.post('Profiler.start'); }
   const c0 = process.cpuUsage(), m0 = mainCpuMs(), t0 = performance.now();
   await run(producer, N);
+  if (prof) { const { profile } = await prof.post('Profiler.stop'); fs.writeFileSync(process.env.PROF, JSON.stringify(profile)); }
   const ms = performance.now() - t0, c = process.cpuUsage(c0), m = mainCpuMs() - m0;
   const totalUs = (c.user + c.system);
   console.log(JSON.stringify({ kind, partitions: P, records: N, recordBytes: B, recPerSec: Math.round(N / ms * 1000), cpuNsPerRec: Math.round(totalUs * 1000 / N), mainNsPerRec: Math.round(m * 1e6 / N), wallNsPerRec: Math.round(ms * 1e6 / N), load: os.loadavg()[0].toFixed(2), startMs: Math.round(startMs) }));
