@@ -16,13 +16,15 @@
  */
 import type { HostTransport } from '../runtime/transport.js';
 import { replicaActorId, type PartitionInfo, type ProduceAck, type ProducerIdGrant } from '../../actors/messages.js';
-import type { BatchBuilder } from '../storage/index.js';
+import type { BatchBuilder, BatchOptions } from '../storage/index.js';
+import { BatchBuffers } from './batch-buffers.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
-import type { ResolvedProducerOptions } from './producer-options.js';
+import { builderBytes, type ResolvedProducerOptions } from './producer-options.js';
 import { PartitionSequence, type ProducerId, type Sealed } from './producer-sequences.js';
 import type { BatchOutcome } from './send-receipt.js';
 
+const NO_STAMP: BatchOptions = Object.freeze({});
 const backoff = (attempt: number) => Math.min(500, 10 * 2 ** Math.min(attempt, 6));
 
 export class BatchSender {
@@ -34,6 +36,8 @@ export class BatchSender {
   private readonly sequences: (PartitionSequence | undefined)[] = [];
   /** Set by the producer's close(): no more retries. */
   closed = false;
+  /** Batch buffers cycled through builders when the transport copies batches (batch-buffers.ts). */
+  private readonly buffers: BatchBuffers | null;
 
   constructor(
     private readonly topic: string,
@@ -43,6 +47,7 @@ export class BatchSender {
     private readonly opts: ResolvedProducerOptions,
   ) {
     this.idempotent = opts.idempotent;
+    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(builderBytes(opts)) : null;
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -63,17 +68,18 @@ export class BatchSender {
     const ps = this.sequence(partition);
     const count = builder.count;
     let seq = -1;
-    let batch: Uint8Array;
+    let stamp: BatchOptions = NO_STAMP;
     if (this.idempotent && this.id) {
       seq = ps.take(count);
-      batch = builder.finish({ producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq });
-    } else {
-      batch = builder.finish();
+      stamp = { producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq };
     }
+    const pool = this.buffers !== null && builder.bufferBytes === this.buffers.bufferBytes ? this.buffers : null;
+    const batch = pool ? builder.finishSwap(stamp, pool.take()) : builder.finish(stamp);
     const s: Sealed = { batch, count, bytes: batch.length, outcome, seq };
     const finish = (base: number, err: Error | undefined): void => {
       ps.done(s);
       ps.pump(this.ready);
+      pool?.give(s.batch); // settled: nothing reads these bytes any more
       if (err) outcome.reject(err);
       else outcome.resolve(base);
       onSettled(outcome, s.bytes);

@@ -41,6 +41,9 @@ export const PRODUCER_DEFAULTS = {
   maxRecordBytes: 8 * 1024 * 1024,
 } as const;
 
+/** A partition builder's buffer: one batch plus slack for the record that closes it (≤ 1 MiB to start). */
+export const builderBytes = (o: { batchBytes: number }): number => Math.min(o.batchBytes + 1024, 1 << 20);
+
 /** Most batches in flight per partition for an idempotent producer (the leader keeps more). */
 export const IDEMPOTENT_MAX_IN_FLIGHT = 32;
 

@@ -28,7 +28,7 @@ import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { BatchSender } from './batch-sender.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
-import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
+import { builderBytes, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import type { ProducerId } from './producer-sequences.js';
 import { checkBytes, checkKey, checkSendOptions, type Bytes, type CheckedOptions, type HeaderInput, type SendOptions } from './record-input.js';
 import { BatchReceipt } from './batch-receipt.js';
@@ -204,7 +204,7 @@ export class Producer {
   private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined): number {
     let builder = this.builders[partition];
     if (!builder) {
-      builder = new BatchBuilder({ initialBytes: Math.min(this.opts.batchBytes + 1024, 1 << 20) });
+      builder = new BatchBuilder({ initialBytes: builderBytes(this.opts) });
       this.builders[partition] = builder;
     }
     if (builder.count > 0 && builder.sizeBytes + v.length + (k === null ? 0 : k.length) + 64 > this.opts.batchBytes) this.seal(partition);

@@ -148,6 +148,30 @@ export class BatchBuilder {
 
   /** Write header and CRC; return the batch (a fresh array) and reset the builder for reuse. */
   finish(opts: BatchOptions = {}): Uint8Array {
+    const out = this.seal(opts).slice(0, this.pos);
+    this.reset();
+    return out;
+  }
+
+  /**
+   * As finish() without the copy: the batch is returned in the builder's own buffer, and the
+   * builder goes on in `next` (a buffer the caller no longer uses, ≥ 2 × 61 bytes), so a producer
+   * can cycle pooled buffers instead of allocating one per batch.
+   */
+  finishSwap(opts: BatchOptions, next: Uint8Array): Uint8Array {
+    assert(next.length >= 2 * HEADER_BYTES && next !== this.buf, 'finishSwap needs a distinct buffer of at least 122 bytes');
+    const out = this.seal(opts).subarray(0, this.pos);
+    this.buf = next;
+    this.reset();
+    return out;
+  }
+
+  /** Bytes of the buffer records are written into now (grows past the initial size for big records). */
+  get bufferBytes(): number {
+    return this.buf.length;
+  }
+
+  private seal(opts: BatchOptions): Uint8Array {
     assert(this.n > 0, 'finish() on an empty batch');
     const baseOffset = opts.baseOffset ?? 0;
     const epoch = opts.partitionLeaderEpoch ?? 0;
@@ -174,9 +198,7 @@ export class BatchBuilder {
     writeI32(b, BatchLayout.baseSequence, baseSequence);
     writeI32(b, BatchLayout.recordCount, this.n);
     writeI32(b, BatchLayout.crc, crc32c(b, BatchLayout.attributes, total));
-    const out = b.slice(0, total);
-    this.reset();
-    return out;
+    return b;
   }
 
   /** Drop all records; keeps the buffer unless it grew beyond max(initialBytes, 1 MiB). */

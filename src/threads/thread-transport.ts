@@ -39,6 +39,8 @@ export const TRANSPORT_LIMITS = { maxInFlight: 4096, spaceWaitSliceMs: 5 } as co
 
 export class ThreadTransport implements HostTransport {
   readonly clientId = MAIN_CLIENT_ID;
+  /** Batches are copied into the produce ring (or cloned on the rare message path) before settling. */
+  readonly producedBatchesCopied = true;
   private reqSeq = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly targets = new Map<string, Uint8Array>();
@@ -200,7 +202,8 @@ export class ThreadTransport implements HostTransport {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
         const reqId = this.nextReqId();
         const ack = track(reqId);
-        const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch };
+        // A copy: the message may be held until the replica is placed (producedBatchesCopied).
+        const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch: batch.slice() };
         this.host.route(this.clientId, to, msg);
         return ack;
       }
