@@ -8,12 +8,17 @@
  * only after nothing reads it (its batch settled, the transport copied it); at most `maxFree`
  * wait here, anything else is left to the GC (restamped copies, grown buffers, overflow).
  */
-export const BATCH_BUFFERS = { maxFree: 32 } as const;
+/** Free buffers kept: enough for one batch per partition of a wide topic in flight, ≤ 16 MiB. */
+export const BATCH_BUFFERS = { maxFree: 256, maxFreeBytes: 16 * 1024 * 1024 } as const;
 
 export class BatchBuffers {
   private readonly free: Uint8Array[] = [];
 
-  constructor(readonly bufferBytes: number, private readonly maxFree: number = BATCH_BUFFERS.maxFree) {}
+  private readonly maxFree: number;
+
+  constructor(readonly bufferBytes: number, maxFree: number = BATCH_BUFFERS.maxFree) {
+    this.maxFree = Math.max(1, Math.min(maxFree, Math.floor(BATCH_BUFFERS.maxFreeBytes / bufferBytes)));
+  }
 
   take(): Uint8Array {
     return this.free.pop() ?? new Uint8Array(this.bufferBytes);

@@ -60,7 +60,10 @@ export class SendReceipt implements Promise<RecordMetadata> {
   private promise: Promise<RecordMetadata> | undefined;
   /** Waiting for bind() (the record was queued behind backpressure). */
   private onBind: (() => void)[] | null = null;
-  readonly [Symbol.toStringTag] = 'SendReceipt';
+  /** On the prototype (a getter), not a field per receipt. */
+  get [Symbol.toStringTag](): string {
+    return 'SendReceipt';
+  }
 
   /** `batch` null: the record waits in the producer's queue; bind() places it later. */
   constructor(private batch: BatchOutcome | null, private index: number) {}

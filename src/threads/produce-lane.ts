@@ -6,9 +6,8 @@
  * Invariants:
  * - One lane (one RingWriter) per worker, owned by the ThreadHost; nothing else writes the ring.
  * - A frame is filled completely before it is published (`place` reserves, fills, commits).
- * - Doorbells are coalesced: at most one `doorbell` post per worker per microtask checkpoint,
- *   never to a worker that has exited, and none while the worker has not yet started draining
- *   for the previous one (the doorbell word of ack-ring.ts).
+ * - Doorbells are coalesced: none while the worker has not yet started draining for the previous
+ *   one (the doorbell word of ack-ring.ts), never to a worker that has exited.
  * - Acks come back through the lane's ack ring (ack-ring.ts) to the sink the transport gave
  *   (`expectAck`); error acks keep the message path.
  */
@@ -18,19 +17,15 @@ import type { Envelope } from './envelope.js';
 import { writeProduceFrame, type AcksCode } from './produce-frame.js';
 import type { WorkerSlot } from './worker-slot.js';
 
-/** Rings the doorbells of every lane that got frames in this tick, once, after the tick. */
+/**
+ * Rings a lane's doorbell as soon as a frame is published — the worker starts on it while main
+ * goes on encoding — but only when the doorbell word flips 0 → 1: while a doorbell is unanswered
+ * (the worker has not started draining) no other is posted, so there is at most one in flight.
+ */
 export class Doorbells {
-  private readonly due = new Set<WorkerSlot>();
-
   ring(slot: WorkerSlot): void {
-    if (this.due.size === 0) queueMicrotask(this.flush);
-    this.due.add(slot);
+    if (!slot.exited && slot.lane.claimDoorbell()) slot.worker.postMessage({ k: 'doorbell' } satisfies Envelope);
   }
-
-  private readonly flush = (): void => {
-    for (const slot of this.due) if (!slot.exited && slot.lane.claimDoorbell()) slot.worker.postMessage({ k: 'doorbell' } satisfies Envelope);
-    this.due.clear();
-  };
 }
 
 /** Where a lane's acks go (the transport): one call per acknowledged produce. */
