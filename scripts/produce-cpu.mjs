@@ -10,9 +10,9 @@ import { Session } from 'node:inspector/promises';
 const [kind = 'keyed', pArg = '1', nArg = '300000', bArg = '100'] = process.argv.slice(2);
 const P = Number(pArg), N = Number(nArg), B = Number(bArg);
 const TICK_MS = 1000 / 100; // USER_HZ 100
-const mainCpuMs = () => {
+const mainCpuMs = (which = 'both') => {
   const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  return ((which === 'sys' ? 0 : Number(f[11])) + (which === 'user' ? 0 : Number(f[12]))) * TICK_MS;
 };
 const value = new Uint8Array(B).fill(97);
 const keys = Array.from({ length: 4096 }, (_, i) => { const k = new Uint8Array(8); new DataView(k.buffer).setUint32(0, i * 2654435761 >>> 0); new DataView(k.buffer).setUint32(4, i); return k; });
@@ -39,16 +39,16 @@ const cluster = await Cluster.start({ spus: 1, threads: 'spu' });
 const startMs = performance.now() - t0s;
 try {
   await cluster.admin.createTopic('t', { partitions: P, replicationFactor: 1 });
-  const producer = await cluster.producer('t', { acks: 1 });
+  const producer = await cluster.producer('t', { acks: 1, ...(process.env.BATCH_BYTES ? { batchBytes: Number(process.env.BATCH_BYTES) } : {}) });
   await run(producer, Math.min(N, 50_000)); // warm-up
   const prof = process.env.PROF ? new Session() : null;
   if (prof) { prof.connect(); await prof.post('Profiler.enable'); await prof.post('Profiler.start'); }
-  const c0 = process.cpuUsage(), m0 = mainCpuMs(), t0 = performance.now();
+  const c0 = process.cpuUsage(), m0 = mainCpuMs(), s0 = mainCpuMs('sys'), t0 = performance.now();
   await run(producer, N);
   if (prof) { const { profile } = await prof.post('Profiler.stop'); fs.writeFileSync(process.env.PROF, JSON.stringify(profile)); }
-  const ms = performance.now() - t0, c = process.cpuUsage(c0), m = mainCpuMs() - m0;
+  const ms = performance.now() - t0, c = process.cpuUsage(c0), m = mainCpuMs() - m0, ms_sys = mainCpuMs('sys') - s0;
   const totalUs = (c.user + c.system);
-  console.log(JSON.stringify({ kind, partitions: P, records: N, recordBytes: B, recPerSec: Math.round(N / ms * 1000), cpuNsPerRec: Math.round(totalUs * 1000 / N), mainNsPerRec: Math.round(m * 1e6 / N), wallNsPerRec: Math.round(ms * 1e6 / N), load: os.loadavg()[0].toFixed(2), startMs: Math.round(startMs) }));
+  console.log(JSON.stringify({ kind, partitions: P, records: N, recordBytes: B, recPerSec: Math.round(N / ms * 1000), cpuNsPerRec: Math.round(totalUs * 1000 / N), mainNsPerRec: Math.round(m * 1e6 / N), mainSysNsPerRec: Math.round(ms_sys * 1e6 / N), sysNsPerRec: Math.round(c.system * 1000 / N), wallNsPerRec: Math.round(ms * 1e6 / N), load: os.loadavg()[0].toFixed(2), startMs: Math.round(startMs) }));
 } finally {
   await cluster.shutdown();
 }

@@ -1,8 +1,8 @@
 /**
  * Producer (DESIGN §5, §8): records accumulate per partition in a BatchBuilder and leave as one
  * RecordBatch when the batch reaches `batchBytes` or `lingerMs` passes (0: at the next tick), so
- * sends issued without awaiting each are batched, never serialized. murmur2(key) picks the
- * partition (Kafka's default), null keys round-robin, a record may pin its partition.
+ * sends issued without awaiting each are batched, never serialized. Records are checked and
+ * partitioned by record-check.ts; sendBatch settles through one promise (batch-receipt.ts).
  *
  * Delivery — sealing, idempotent stamping (default on: a producer id from the SC, a sequence
  * per partition, at most `maxInFlight` batches of a partition in flight), retries — is
@@ -27,10 +27,10 @@ import { BatchBuilder, type RecordHeader } from '../storage/index.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { BatchSender } from './batch-sender.js';
-import { partitionForKey, RoundRobin } from './partitioner.js';
 import { builderBytes, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import type { ProducerId } from './producer-sequences.js';
-import { checkBytes, checkKey, checkSendOptions, type Bytes, type CheckedOptions, type HeaderInput, type SendOptions } from './record-input.js';
+import type { Bytes, HeaderInput, SendOptions } from './record-input.js';
+import { RecordCheck } from './record-check.js';
 import { BatchReceipt } from './batch-receipt.js';
 import { BatchOutcome, SendReceipt, type RecordMetadata } from './send-receipt.js';
 
@@ -44,6 +44,8 @@ export interface ProduceRecord { key?: Bytes | null; value: Bytes; partition?: n
 /** A validated record waiting for room (backpressure), with the receipt already handed out. */
 interface Queued { key: Uint8Array | null; value: Uint8Array; partition: number; timestamp: number | undefined; headers: RecordHeader[] | undefined; receipt: SendReceipt }
 
+/** A sendBatch of at least this many records is sealed at the end of the call (lingerMs 0). */
+const SEAL_BATCH_CALL_RECORDS = 64;
 /** Refused sends remembered until the next flush (to report the ones nobody awaited). */
 const MAX_REMEMBERED_REFUSALS = 1024;
 
@@ -56,13 +58,10 @@ export class Producer {
   private readonly open: (BatchOutcome | undefined)[] = [];
   /** Partitions that opened a batch since the last sealAll() (may repeat; seal() skips closed ones). */
   private openList: number[] = [];
-  /** The record being sent as check() left it (key, value, options, partition), and the outcome append() last used. */
-  private k: Uint8Array | null = null;
-  private v: Uint8Array = new Uint8Array(0);
-  private o: CheckedOptions = { partition: undefined, headers: undefined, timestamp: undefined };
-  private p = 0;
+  /** The record being sent, as its check left it (record-check.ts). */
+  private readonly rec: RecordCheck;
+  /** The outcome append() last used. */
   private lastOutcome: BatchOutcome | undefined;
-  private readonly rr = new RoundRobin();
   /** Sealed batches not yet settled, and flush() calls waiting for one to settle. */
   private inflight = 0;
   private settleWaiters: (() => void)[] = [];
@@ -86,6 +85,7 @@ export class Producer {
   ) {
     this.opts = resolveProducerOptions(opts);
     this.sender = new BatchSender(topic, partitions, t, admin, this.opts);
+    this.rec = new RecordCheck(topic, this.opts.maxRecordBytes, () => this.sender.partitionCount);
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -101,12 +101,13 @@ export class Producer {
    */
   send(key: Bytes | null | undefined, value: Bytes, opts?: SendOptions): Promise<RecordMetadata> {
     if (this.closed) return this.refuse(new RivuletError(ErrorCode.CLUSTER_CLOSED, 'producer is closed'));
-    const err = this.check(key, value, opts);
+    const err = this.rec.check(key, value, opts);
     if (err) return this.refuse(err);
     const receipt = new SendReceipt(null, -1);
     if (this.mustQueue()) this.enqueue(receipt);
     else {
-      const index = this.append(this.k, this.v, this.p, this.o.timestamp, this.o.headers);
+      const r = this.rec;
+      const index = this.append(r.k, r.v, r.p, r.o.timestamp, r.o.headers);
       receipt.bind(this.lastOutcome!, index); // (after append: it sets lastOutcome)
     }
     return receipt;
@@ -132,7 +133,7 @@ export class Producer {
         continue;
       }
       const rec = r as ProduceRecord;
-      const err = this.check(rec.key, rec.value, rec);
+      const err = this.rec.check(rec.key, rec.value, rec);
       if (err) {
         refused ??= err;
         continue;
@@ -142,40 +143,16 @@ export class Producer {
         this.enqueue(receipt);
         br.queued(receipt);
       } else {
-        const index = this.append(this.k, this.v, this.p, this.o.timestamp, this.o.headers);
+        const index = this.append(this.rec.k, this.rec.v, this.rec.p, this.rec.o.timestamp, this.rec.o.headers);
         br.placed(this.lastOutcome!, index);
       }
     }
+    // lingerMs 0: a batch call's records leave now, not at the next tick (one hop less when awaited).
+    if (this.opts.lingerMs === 0 && n >= SEAL_BATCH_CALL_RECORDS) this.sealAll();
     const all = br.settle();
     if (!refused) return all;
     all.catch(() => {}); // the refusal is what this call reports; the rest were observed
     return Promise.reject(refused);
-  }
-
-  /**
-   * Check one record (record-input.ts) and pick its partition into this.k/v/o/p; the typed error
-   * when it is refused. (Fields, not a returned object: no allocation per record.)
-   */
-  private check(key: unknown, value: unknown, opts: unknown): Error | undefined {
-    try {
-      this.k = checkKey(key);
-      this.v = checkBytes(value, 'value');
-      this.o = checkSendOptions(opts);
-    } catch (err) {
-      return err as Error;
-    }
-    const k = this.k;
-    const recordBytes = this.v.length + (k === null ? 0 : k.length);
-    if (recordBytes > this.opts.maxRecordBytes) {
-      return new RivuletError(ErrorCode.RECORD_TOO_LARGE, `record of ${recordBytes} bytes exceeds ${this.opts.maxRecordBytes}`, { bytes: recordBytes });
-    }
-    const n = this.sender.partitionCount;
-    const partition = this.o.partition ?? (k ? partitionForKey(k, n) : this.rr.next(n));
-    if (partition >= n) {
-      return new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${this.topic}' has no partition ${partition} (it has ${n})`, { partition });
-    }
-    this.p = partition;
-    return undefined;
   }
 
   /** Backpressure: more than maxBufferedBytes buffered, or records already wait their turn. */
@@ -185,7 +162,8 @@ export class Producer {
 
   /** The checked record waits its turn; its receipt is bound when it enters a batch. */
   private enqueue(receipt: SendReceipt): void {
-    this.queue.push({ key: this.k, value: this.v, partition: this.p, timestamp: this.o.timestamp, headers: this.o.headers, receipt });
+    const r = this.rec;
+    this.queue.push({ key: r.k, value: r.v, partition: r.p, timestamp: r.o.timestamp, headers: r.o.headers, receipt });
   }
 
   /** A receipt that rejects with `err` (no promise until someone looks; flush() reports it otherwise). */
