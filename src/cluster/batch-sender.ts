@@ -20,7 +20,7 @@ import type { BatchBuilder, BatchOptions } from '../storage/index.js';
 import { BatchBuffers } from './batch-buffers.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
-import { builderBytes, type ResolvedProducerOptions } from './producer-options.js';
+import { batchBufferBytes, type ResolvedProducerOptions } from './producer-options.js';
 import { PartitionSequence, type ProducerId, type Sealed } from './producer-sequences.js';
 import type { BatchOutcome } from './send-receipt.js';
 
@@ -47,7 +47,7 @@ export class BatchSender {
     private readonly opts: ResolvedProducerOptions,
   ) {
     this.idempotent = opts.idempotent;
-    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(builderBytes(opts)) : null;
+    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(batchBufferBytes(opts)) : null;
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -73,7 +73,10 @@ export class BatchSender {
       seq = ps.take(count);
       stamp = { producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq };
     }
-    const pool = this.buffers !== null && builder.bufferBytes === this.buffers.bufferBytes ? this.buffers : null;
+    // A big batch leaves in the builder's own (full-size) buffer, swapped for a pooled one; a
+    // small one is copied out (cheap) and the builder keeps its buffer.
+    const b = this.buffers;
+    const pool = b !== null && builder.bufferBytes === b.bufferBytes && builder.sizeBytes >= b.bufferBytes >> 2 ? b : null;
     const batch = pool ? builder.finishSwap(stamp, pool.take()) : builder.finish(stamp);
     const s: Sealed = { batch, count, bytes: batch.length, outcome, seq };
     const finish = (base: number, err: Error | undefined): void => {

@@ -27,7 +27,7 @@ import { BatchBuilder, type RecordHeader } from '../storage/index.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { BatchSender } from './batch-sender.js';
-import { builderBytes, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
+import { builderStartBytes, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import type { ProducerId } from './producer-sequences.js';
 import type { Bytes, HeaderInput, SendOptions } from './record-input.js';
 import { RecordCheck } from './record-check.js';
@@ -182,7 +182,7 @@ export class Producer {
   private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined): number {
     let builder = this.builders[partition];
     if (!builder) {
-      builder = new BatchBuilder({ initialBytes: builderBytes(this.opts) });
+      builder = new BatchBuilder({ initialBytes: builderStartBytes(this.opts) });
       this.builders[partition] = builder;
     }
     if (builder.count > 0 && builder.sizeBytes + v.length + (k === null ? 0 : k.length) + 64 > this.opts.batchBytes) this.seal(partition);

@@ -178,11 +178,12 @@ export class BatchBuilder {
     const producerId = opts.producerId ?? -1;
     const producerEpoch = opts.producerEpoch ?? -1;
     const baseSequence = opts.baseSequence ?? -1;
-    assert(Number.isSafeInteger(baseOffset) && baseOffset >= 0, `baseOffset ${baseOffset} must be a safe integer ≥ 0`);
-    assert(isInt(epoch, 32), `partitionLeaderEpoch ${epoch} must be an int32`);
-    assert(Number.isSafeInteger(producerId), `producerId ${producerId} must be a safe integer`);
-    assert(isInt(producerEpoch, 16), `producerEpoch ${producerEpoch} must be an int16`);
-    assert(isInt(baseSequence, 32), `baseSequence ${baseSequence} must be an int32`);
+    // (Messages are built only on failure: this runs once per batch.)
+    if (!(Number.isSafeInteger(baseOffset) && baseOffset >= 0)) assert(false, `baseOffset ${baseOffset} must be a safe integer ≥ 0`);
+    if (!isInt(epoch, 32)) assert(false, `partitionLeaderEpoch ${epoch} must be an int32`);
+    if (!Number.isSafeInteger(producerId)) assert(false, `producerId ${producerId} must be a safe integer`);
+    if (!isInt(producerEpoch, 16)) assert(false, `producerEpoch ${producerEpoch} must be an int16`);
+    if (!isInt(baseSequence, 32)) assert(false, `baseSequence ${baseSequence} must be an int32`);
     const b = this.buf;
     const total = this.pos;
     writeI64(b, BatchLayout.baseOffset, baseOffset);
