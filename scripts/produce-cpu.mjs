@@ -1,6 +1,6 @@
 // Produce-path CPU per record (whole process = main + workers, and main thread alone via /proc).
 // Usage: node scripts/produce-cpu.mjs <case> [partitions] [records] [recordBytes]
-//   case: keyed (send() with 8-byte keys over P partitions, a bounded window) |
+//   case: keyed (send() with 8-byte keys over P partitions, a bounded window) | pinned (null key, { partition: i % P }, as bench/e2e.ts) |
 //         batch (await sendBatch(1000) loop, null keys, P partitions) | send1 (await send() one at a time)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +26,14 @@ async function keyed(producer, n) {
   }
   await producer.flush();
 }
+async function pinned(producer, n) {
+  const checkpoints = [];
+  for (let i = 0; i < n; i++) {
+    const s = producer.send(null, value, { partition: i % P });
+    if (i % 1024 === 0) { checkpoints.push(s); if (checkpoints.length > 16) await checkpoints.shift(); }
+  }
+  await producer.flush();
+}
 async function batch(producer, n) {
   const recs = Array.from({ length: 1000 }, (_, i) => ({ value, partition: P > 1 ? i % P : undefined }));
   for (let i = 0; i < n; i += 1000) await producer.sendBatch(recs);
@@ -33,7 +41,7 @@ async function batch(producer, n) {
 async function send1(producer, n) {
   for (let i = 0; i < n; i++) await producer.send(null, value);
 }
-const run = { keyed, batch, send1 }[kind];
+const run = { keyed, pinned, batch, send1 }[kind];
 const t0s = performance.now();
 const cluster = await Cluster.start({ spus: 1, threads: 'spu' });
 const startMs = performance.now() - t0s;

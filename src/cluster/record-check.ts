@@ -9,12 +9,13 @@
  */
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
-import { checkBytes, checkKey, checkSendOptions, type CheckedOptions } from './record-input.js';
+import { checkBytes, checkKey, checkSendOptionsInto, type CheckedOptions } from './record-input.js';
 
 export class RecordCheck {
   k: Uint8Array | null = null;
   v: Uint8Array = new Uint8Array(0);
-  o: CheckedOptions = { partition: undefined, headers: undefined, timestamp: undefined };
+  /** Filled in place for each record (never handed out: callers copy the fields they keep). */
+  readonly o: CheckedOptions = { partition: undefined, headers: undefined, timestamp: undefined };
   p = 0;
   private readonly rr = new RoundRobin();
 
@@ -25,7 +26,7 @@ export class RecordCheck {
     try {
       this.k = checkKey(key);
       this.v = checkBytes(value, 'value');
-      this.o = checkSendOptions(opts);
+      checkSendOptionsInto(opts, this.o);
     } catch (err) {
       return err as Error;
     }
