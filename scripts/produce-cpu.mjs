@@ -43,7 +43,9 @@ async function send1(producer, n) {
 }
 const run = { keyed, pinned, batch, send1 }[kind];
 const t0s = performance.now();
+const tids0 = fs.readdirSync('/proc/self/task');
 const cluster = await Cluster.start({ spus: 1, threads: 'spu' });
+if (process.env.THREADS) console.error('before cluster:', tids0.join(' '), ' after:', fs.readdirSync('/proc/self/task').filter((t) => !tids0.includes(t)).join(' '));
 const startMs = performance.now() - t0s;
 try {
   await cluster.admin.createTopic('t', { partitions: P, replicationFactor: 1 });
@@ -51,8 +53,16 @@ try {
   await run(producer, Math.min(N, 50_000)); // warm-up
   const prof = process.env.PROF ? new Session() : null;
   if (prof) { prof.connect(); await prof.post('Profiler.enable'); await prof.post('Profiler.start'); }
+  const threads = () => Object.fromEntries(fs.readdirSync('/proc/self/task').map((tid) => {
+    const raw = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+    const f = raw.split(') ')[1].split(' ');
+    return [`${tid}:${name}`, (Number(f[11]) + Number(f[12])) * TICK_MS];
+  }));
+  const th0 = process.env.THREADS ? threads() : null;
   const c0 = process.cpuUsage(), m0 = mainCpuMs(), s0 = mainCpuMs('sys'), t0 = performance.now();
   await run(producer, N);
+  if (th0) { const th1 = threads(); console.error(Object.entries(th1).map(([k, v]) => [k, Math.round((v - (th0[k] ?? 0)) * 1e6 / N)]).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v} ns/rec`).join('\n')); }
   if (prof) { const { profile } = await prof.post('Profiler.stop'); fs.writeFileSync(process.env.PROF, JSON.stringify(profile)); }
   const ms = performance.now() - t0, c = process.cpuUsage(c0), m = mainCpuMs() - m0, ms_sys = mainCpuMs('sys') - s0;
   const totalUs = (c.user + c.system);

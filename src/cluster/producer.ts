@@ -52,7 +52,7 @@ const MAX_REMEMBERED_REFUSALS = 1024;
 export class Producer {
   private readonly opts: ResolvedProducerOptions;
   private readonly sender: BatchSender;
-  /** One builder per partition (indexed by partition), reused batch after batch (finish() hands out a copy). */
+  /** One builder per partition (by partition), reused batch after batch (batch-sender.ts: copy or buffer swap). */
   private readonly builders: (BatchBuilder | undefined)[] = [];
   /** The outcome of each partition's open (not yet sealed) batch, by partition. */
   private readonly open: (BatchOutcome | undefined)[] = [];

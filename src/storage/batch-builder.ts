@@ -1,6 +1,7 @@
 /**
  * Incremental Kafka RecordBatch v2 encoder: records are appended varint-encoded into one growable
- * buffer; finish() writes the 61-byte header (layout in batch-header.ts) and the CRC-32C.
+ * buffer; finish() writes the 61-byte header (layout in batch-header.ts) and the CRC-32C and hands
+ * out a copy; finishSwap() hands out the buffer itself and goes on in one the caller gives.
  *
  *   buf: [ header, written by finish() | record 0 | record 1 | … | record n-1 | free … ]
  *        0                             61                                    pos   buf.length
