@@ -2,9 +2,10 @@
  * HostTransport over the ThreadHost (main thread): request and produce bookkeeping only — the
  * host owns everything posted to workers. Admin/fetch requests travel as actor messages through
  * `host.route`; produce batches go into the target worker's produce lane (host.laneOf: its SAB
- * produce ring, backpressure mode, doorbells coalesced per tick); replies come back as batched
- * envelopes through the host's events. In-place consumers read replicas' tail rings through
- * RingTailReader (tail-reader.ts).
+ * produce ring, backpressure mode, one unanswered doorbell at most); successful produce acks come
+ * back through the lane's SAB ack ring (ack-ring.ts), other replies as batched envelopes through
+ * the host's events. Request deadlines share one sweep timer. In-place consumers read replicas'
+ * tail rings through RingTailReader (tail-reader.ts).
  *
  * Invariants:
  * - Every pending request/produce settles exactly once: reply, error, timeout, SPU loss or
