@@ -16,13 +16,15 @@
  */
 import type { HostTransport } from '../runtime/transport.js';
 import { replicaActorId, type PartitionInfo, type ProduceAck, type ProducerIdGrant } from '../../actors/messages.js';
-import type { BatchBuilder } from '../storage/index.js';
+import type { BatchBuilder, BatchOptions } from '../storage/index.js';
+import { BatchBuffers } from './batch-buffers.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
-import type { ResolvedProducerOptions } from './producer-options.js';
+import { batchBufferBytes, type ResolvedProducerOptions } from './producer-options.js';
 import { PartitionSequence, type ProducerId, type Sealed } from './producer-sequences.js';
 import type { BatchOutcome } from './send-receipt.js';
 
+const NO_STAMP: BatchOptions = Object.freeze({});
 const backoff = (attempt: number) => Math.min(500, 10 * 2 ** Math.min(attempt, 6));
 
 export class BatchSender {
@@ -30,9 +32,12 @@ export class BatchSender {
   /** The producer id once the SC granted it (idempotent producers). */
   private id: ProducerId | null = null;
   private idRequest: Promise<void> | null = null;
-  private readonly sequences = new Map<number, PartitionSequence>();
+  /** By partition. */
+  private readonly sequences: (PartitionSequence | undefined)[] = [];
   /** Set by the producer's close(): no more retries. */
   closed = false;
+  /** Batch buffers cycled through builders when the transport copies batches (batch-buffers.ts). */
+  private readonly buffers: BatchBuffers | null;
 
   constructor(
     private readonly topic: string,
@@ -42,6 +47,7 @@ export class BatchSender {
     private readonly opts: ResolvedProducerOptions,
   ) {
     this.idempotent = opts.idempotent;
+    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(batchBufferBytes(opts)) : null;
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -53,24 +59,41 @@ export class BatchSender {
     return this.partitions.length;
   }
 
-  /** Finish the builder's batch and deliver it: its size, and its base offset once acknowledged. */
-  send(partition: number, builder: BatchBuilder, outcome: BatchOutcome): { bytes: number; done: Promise<number> } {
+  /**
+   * Finish the builder's batch and deliver it: settles `outcome` (base offset or error), then
+   * calls `onSettled(outcome, batchBytes)`. A batch that may go at once (room in flight, the
+   * producer id known) costs no promise beyond its delivery.
+   */
+  send(partition: number, builder: BatchBuilder, outcome: BatchOutcome, onSettled: (o: BatchOutcome, bytes: number) => void): void {
     const ps = this.sequence(partition);
     const count = builder.count;
     let seq = -1;
-    let batch: Uint8Array;
+    let stamp: BatchOptions = NO_STAMP;
     if (this.idempotent && this.id) {
       seq = ps.take(count);
-      batch = builder.finish({ producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq });
-    } else {
-      batch = builder.finish();
+      stamp = { producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq };
     }
+    // A big batch leaves in the builder's own (full-size) buffer, swapped for a pooled one; a
+    // small one is copied out (cheap) and the builder keeps its buffer.
+    const b = this.buffers;
+    const pool = b !== null && builder.bufferBytes === b.bufferBytes && builder.sizeBytes >= b.bufferBytes >> 2 ? b : null;
+    const batch = pool ? builder.finishSwap(stamp, pool.take()) : builder.finish(stamp);
     const s: Sealed = { batch, count, bytes: batch.length, outcome, seq };
-    const done = this.run(partition, ps, s).finally(() => {
+    const finish = (base: number, err: Error | undefined): void => {
       ps.done(s);
       ps.pump(this.ready);
-    });
-    return { bytes: s.bytes, done };
+      pool?.give(s.batch); // settled: nothing reads these bytes any more
+      if (err) outcome.reject(err);
+      else outcome.resolve(base);
+      onSettled(outcome, s.bytes);
+    };
+    s.go = (err) => {
+      if (err) return finish(-1, err);
+      this.deliver(partition, ps, s).then((base) => finish(base, undefined), (e: Error) => finish(-1, e));
+    };
+    ps.waiting.push(s);
+    ps.pump(this.ready);
+    if (!this.ready) this.requestId();
   }
 
   private get ready(): boolean {
@@ -78,21 +101,9 @@ export class BatchSender {
   }
 
   private sequence(partition: number): PartitionSequence {
-    let ps = this.sequences.get(partition);
-    if (!ps) this.sequences.set(partition, (ps = new PartitionSequence(this.id?.producerEpoch ?? 0, this.opts.maxInFlight)));
+    let ps = this.sequences[partition];
+    if (!ps) this.sequences[partition] = ps = new PartitionSequence(this.id?.producerEpoch ?? 0, this.opts.maxInFlight);
     return ps;
-  }
-
-  /** Wait for the batch's turn (room in flight, the producer id), then deliver it. */
-  private async run(partition: number, ps: PartitionSequence, s: Sealed): Promise<number> {
-    const turn = new Promise<void>((resolve, reject) => {
-      s.go = (err) => (err ? reject(err) : resolve());
-    });
-    ps.waiting.push(s);
-    ps.pump(this.ready);
-    if (!this.ready) this.requestId();
-    await turn;
-    return this.deliver(partition, ps, s);
   }
 
   /** Ask the SC for a producer id (once); then stamp what waited for it, in order, and send. */
@@ -113,13 +124,14 @@ export class BatchSender {
             break;
           }
           if (!(err instanceof RivuletError) || !err.retriable || this.closed || this.t.now() >= deadline) {
-            for (const ps of this.sequences.values()) ps.failWaiting(err as Error);
+            for (const ps of this.sequences) ps?.failWaiting(err as Error);
             return;
           }
           await this.t.sleep(backoff(attempt));
         }
       }
-      for (const ps of this.sequences.values()) {
+      for (const ps of this.sequences) {
+        if (!ps) continue;
         if (this.id) for (const s of ps.waiting) if (s.seq < 0) ps.stamp(s, this.id);
         ps.pump(true);
       }

@@ -67,11 +67,11 @@ export function toPositive(n: number): number {
   return n & 0x7fffffff;
 }
 
+/** (The message is built only on failure: this runs once per record.) */
 function assertPartitions(partitions: number): void {
-  assert(
-    Number.isInteger(partitions) && partitions >= 1 && partitions <= PARTITIONER_LIMITS.maxPartitions,
-    `partition count must be an integer in 1..${PARTITIONER_LIMITS.maxPartitions}, got ${partitions}`,
-  );
+  if (!(Number.isInteger(partitions) && partitions >= 1 && partitions <= PARTITIONER_LIMITS.maxPartitions)) {
+    assert(false, `partition count must be an integer in 1..${PARTITIONER_LIMITS.maxPartitions}, got ${partitions}`);
+  }
 }
 
 /** The partition Kafka's default partitioner picks for a keyed record. */

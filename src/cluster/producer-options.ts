@@ -41,6 +41,15 @@ export const PRODUCER_DEFAULTS = {
   maxRecordBytes: 8 * 1024 * 1024,
 } as const;
 
+/**
+ * A full partition builder's buffer: batchBytes rounded up to a power of two (a builder starts at
+ * most 16 KiB and doubles, so one that filled a whole batch has exactly this size; pooled batch
+ * buffers have it too). A batch closes before a record would take it past batchBytes.
+ */
+export const batchBufferBytes = (o: { batchBytes: number }): number => 2 ** Math.ceil(Math.log2(Math.max(o.batchBytes, 4096)));
+/** What a partition builder starts with (idle partitions of a wide topic stay small). */
+export const builderStartBytes = (o: { batchBytes: number }): number => Math.min(batchBufferBytes(o), 16 * 1024);
+
 /** Most batches in flight per partition for an idempotent producer (the leader keeps more). */
 export const IDEMPOTENT_MAX_IN_FLIGHT = 32;
 

@@ -1,8 +1,8 @@
 /**
  * Producer (DESIGN §5, §8): records accumulate per partition in a BatchBuilder and leave as one
  * RecordBatch when the batch reaches `batchBytes` or `lingerMs` passes (0: at the next tick), so
- * sends issued without awaiting each are batched, never serialized. murmur2(key) picks the
- * partition (Kafka's default), null keys round-robin, a record may pin its partition.
+ * sends issued without awaiting each are batched, never serialized. Records are checked and
+ * partitioned by record-check.ts; sendBatch settles through one promise (batch-receipt.ts).
  *
  * Delivery — sealing, idempotent stamping (default on: a producer id from the SC, a sequence
  * per partition, at most `maxInFlight` batches of a partition in flight), retries — is
@@ -27,10 +27,11 @@ import { BatchBuilder, type RecordHeader } from '../storage/index.js';
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { BatchSender } from './batch-sender.js';
-import { partitionForKey, RoundRobin } from './partitioner.js';
-import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
+import { builderStartBytes, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options.js';
 import type { ProducerId } from './producer-sequences.js';
-import { checkBytes, checkKey, checkSendOptions, type Bytes, type HeaderInput, type SendOptions } from './record-input.js';
+import type { Bytes, HeaderInput, SendOptions } from './record-input.js';
+import { RecordCheck } from './record-check.js';
+import { BatchReceipt } from './batch-receipt.js';
 import { BatchOutcome, SendReceipt, type RecordMetadata } from './send-receipt.js';
 
 export type { RecordMetadata } from './send-receipt.js';
@@ -41,27 +42,29 @@ export type { Bytes, SendOptions, HeaderInput } from './record-input.js';
 export interface ProduceRecord { key?: Bytes | null; value: Bytes; partition?: number; headers?: HeaderInput[]; timestamp?: number }
 
 /** A validated record waiting for room (backpressure), with the receipt already handed out. */
-interface Queued {
-  key: Uint8Array | null;
-  value: Uint8Array;
-  partition: number;
-  timestamp: number | undefined;
-  headers: RecordHeader[] | undefined;
-  receipt: SendReceipt;
-}
+interface Queued { key: Uint8Array | null; value: Uint8Array; partition: number; timestamp: number | undefined; headers: RecordHeader[] | undefined; receipt: SendReceipt }
 
+/** A sendBatch of at least this many records is sealed at the end of the call (lingerMs 0). */
+const SEAL_BATCH_CALL_RECORDS = 64;
 /** Refused sends remembered until the next flush (to report the ones nobody awaited). */
 const MAX_REMEMBERED_REFUSALS = 1024;
 
 export class Producer {
   private readonly opts: ResolvedProducerOptions;
   private readonly sender: BatchSender;
-  /** One builder per partition, reused batch after batch (finish() hands out a copy). */
-  private readonly builders = new Map<number, BatchBuilder>();
-  /** The outcome of each partition's open (not yet sealed) batch. */
-  private readonly open = new Map<number, BatchOutcome>();
-  private readonly rr = new RoundRobin();
-  private readonly inflight = new Set<Promise<unknown>>();
+  /** One builder per partition (by partition), reused batch after batch (batch-sender.ts: copy or buffer swap). */
+  private readonly builders: (BatchBuilder | undefined)[] = [];
+  /** The outcome of each partition's open (not yet sealed) batch, by partition. */
+  private readonly open: (BatchOutcome | undefined)[] = [];
+  /** Partitions that opened a batch since the last sealAll() (may repeat; seal() skips closed ones). */
+  private openList: number[] = [];
+  /** The record being sent, as its check left it (record-check.ts). */
+  private readonly rec: RecordCheck;
+  /** The outcome append() last used. */
+  private lastOutcome: BatchOutcome | undefined;
+  /** Sealed batches not yet settled, and flush() calls waiting for one to settle. */
+  private inflight = 0;
+  private settleWaiters: (() => void)[] = [];
   private buffered = 0;
   /** Sends waiting for room (backpressure), in order. */
   private queue: Queued[] = [];
@@ -82,6 +85,7 @@ export class Producer {
   ) {
     this.opts = resolveProducerOptions(opts);
     this.sender = new BatchSender(topic, partitions, t, admin, this.opts);
+    this.rec = new RecordCheck(topic, this.opts.maxRecordBytes, () => this.sender.partitionCount);
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -97,31 +101,14 @@ export class Producer {
    */
   send(key: Bytes | null | undefined, value: Bytes, opts?: SendOptions): Promise<RecordMetadata> {
     if (this.closed) return this.refuse(new RivuletError(ErrorCode.CLUSTER_CLOSED, 'producer is closed'));
-    let k: Uint8Array | null;
-    let v: Uint8Array;
-    let o: ReturnType<typeof checkSendOptions>;
-    try {
-      k = checkKey(key);
-      v = checkBytes(value, 'value');
-      o = checkSendOptions(opts);
-    } catch (err) {
-      return this.refuse(err as Error);
-    }
-    const recordBytes = v.length + (k === null ? 0 : k.length);
-    if (recordBytes > this.opts.maxRecordBytes) {
-      return this.refuse(new RivuletError(ErrorCode.RECORD_TOO_LARGE, `record of ${recordBytes} bytes exceeds ${this.opts.maxRecordBytes}`, { bytes: recordBytes }));
-    }
-    const n = this.sender.partitionCount;
-    const partition = o.partition ?? (k ? partitionForKey(k, n) : this.rr.next(n));
-    if (partition >= n) {
-      return this.refuse(new RivuletError(ErrorCode.UNKNOWN_PARTITION, `topic '${this.topic}' has no partition ${partition} (it has ${n})`, { partition }));
-    }
+    const err = this.rec.check(key, value, opts);
+    if (err) return this.refuse(err);
     const receipt = new SendReceipt(null, -1);
-    if (this.buffered > this.opts.maxBufferedBytes || this.queueHead < this.queue.length) {
-      // Backpressure: the record waits its turn; its receipt is bound when it enters a batch.
-      this.queue.push({ key: k, value: v, partition, timestamp: o.timestamp, headers: o.headers, receipt });
-    } else {
-      this.append(k, v, partition, o.timestamp, o.headers, receipt);
+    if (this.mustQueue()) this.enqueue(receipt);
+    else {
+      const r = this.rec;
+      const index = this.append(r.k, r.v, r.p, r.o.timestamp, r.o.headers);
+      receipt.bind(this.lastOutcome!, index); // (after append: it sets lastOutcome)
     }
     return receipt;
   }
@@ -129,18 +116,54 @@ export class Producer {
   /**
    * Queue many records, each as send() would; resolves with every record's metadata, or rejects
    * with the first failure (a bad record is refused alone: the others are still sent, in order).
+   * One promise for the whole call (batch-receipt.ts), not one per record.
    */
   sendBatch(records: ProduceRecord[]): Promise<RecordMetadata[]> {
     if (!Array.isArray(records)) {
       return Promise.reject(new RivuletError(ErrorCode.INVALID_ARGUMENT, 'sendBatch takes an array of { key?, value, partition?, headers?, timestamp? }'));
     }
-    return Promise.all(records.map((r: unknown, i) => {
+    if (this.closed) return Promise.reject(new RivuletError(ErrorCode.CLUSTER_CLOSED, 'producer is closed'));
+    const n = records.length;
+    const br = new BatchReceipt(this.topic, n);
+    let refused: Error | undefined;
+    for (let i = 0; i < n; i++) {
+      const r: unknown = records[i];
       if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-        return this.refuse(new RivuletError(ErrorCode.INVALID_ARGUMENT, `record ${i} must be an object { key?, value, … }`, { index: i }));
+        refused ??= new RivuletError(ErrorCode.INVALID_ARGUMENT, `record ${i} must be an object { key?, value, … }`, { index: i });
+        continue;
       }
       const rec = r as ProduceRecord;
-      return this.send(rec.key, rec.value, { partition: rec.partition, headers: rec.headers, timestamp: rec.timestamp });
-    }));
+      const err = this.rec.check(rec.key, rec.value, rec);
+      if (err) {
+        refused ??= err;
+        continue;
+      }
+      if (this.mustQueue()) {
+        const receipt = new SendReceipt(null, -1);
+        this.enqueue(receipt);
+        br.queued(receipt);
+      } else {
+        const index = this.append(this.rec.k, this.rec.v, this.rec.p, this.rec.o.timestamp, this.rec.o.headers);
+        br.placed(this.lastOutcome!, index);
+      }
+    }
+    // lingerMs 0: a batch call's records leave now, not at the next tick (one hop less when awaited).
+    if (this.opts.lingerMs === 0 && n >= SEAL_BATCH_CALL_RECORDS) this.sealAll();
+    const all = br.settle();
+    if (!refused) return all;
+    all.catch(() => {}); // the refusal is what this call reports; the rest were observed
+    return Promise.reject(refused);
+  }
+
+  /** Backpressure: more than maxBufferedBytes buffered, or records already wait their turn. */
+  private mustQueue(): boolean {
+    return this.buffered > this.opts.maxBufferedBytes || this.queueHead < this.queue.length;
+  }
+
+  /** The checked record waits its turn; its receipt is bound when it enters a batch. */
+  private enqueue(receipt: SendReceipt): void {
+    const r = this.rec;
+    this.queue.push({ key: r.k, value: r.v, partition: r.p, timestamp: r.o.timestamp, headers: r.o.headers, receipt });
   }
 
   /** A receipt that rejects with `err` (no promise until someone looks; flush() reports it otherwise). */
@@ -152,18 +175,22 @@ export class Producer {
     return new SendReceipt(outcome, 0);
   }
 
-  /** Add one validated record to its partition's open batch and bind its receipt. */
-  private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined, receipt: SendReceipt): void {
-    let builder = this.builders.get(partition);
+  /**
+   * Add one validated record to its partition's open batch: its index there (the batch's
+   * outcome is this.lastOutcome until the next append).
+   */
+  private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined): number {
+    let builder = this.builders[partition];
     if (!builder) {
-      builder = new BatchBuilder({ initialBytes: Math.min(this.opts.batchBytes + 1024, 1 << 20) });
-      this.builders.set(partition, builder);
+      builder = new BatchBuilder({ initialBytes: builderStartBytes(this.opts) });
+      this.builders[partition] = builder;
     }
     if (builder.count > 0 && builder.sizeBytes + v.length + (k === null ? 0 : k.length) + 64 > this.opts.batchBytes) this.seal(partition);
-    let outcome = this.open.get(partition);
+    let outcome = this.open[partition];
     if (!outcome) {
       outcome = new BatchOutcome(this.topic, partition);
-      this.open.set(partition, outcome);
+      this.open[partition] = outcome;
+      this.openList.push(partition);
       this.buffered += builder.sizeBytes; // the batch header
     }
     const index = builder.count;
@@ -171,9 +198,10 @@ export class Producer {
     builder.add(k, v, timestamp ?? this.clock(), headers);
     this.buffered += builder.sizeBytes - before;
     outcome.count++;
-    receipt.bind(outcome, index);
+    this.lastOutcome = outcome;
     if (builder.sizeBytes >= this.opts.batchBytes) this.seal(partition);
     else this.armLinger();
+    return index;
   }
 
   /** Bytes buffered or in flight (bounded by maxBufferedBytes plus one record). */
@@ -189,8 +217,8 @@ export class Producer {
   async flush(): Promise<void> {
     for (;;) {
       this.drainQueue();
-      for (const p of [...this.open.keys()]) this.seal(p);
-      if (this.inflight.size > 0) await Promise.race([...this.inflight]);
+      this.sealAll();
+      if (this.inflight > 0) await new Promise<void>((r) => this.settleWaiters.push(r));
       else if (this.queueHead >= this.queue.length) break;
     }
     for (const r of this.refusals) if (r.observed === 0 && r.error) this.unobservedFailures.push(r.error);
@@ -217,7 +245,8 @@ export class Producer {
     while (this.queueHead < this.queue.length && this.buffered <= this.opts.maxBufferedBytes) {
       const q = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as never;
-      this.append(q.key, q.value, q.partition, q.timestamp, q.headers, q.receipt);
+      const index = this.append(q.key, q.value, q.partition, q.timestamp, q.headers);
+      q.receipt.bind(this.lastOutcome!, index);
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];
@@ -229,28 +258,32 @@ export class Producer {
     if (this.lingerTimer) return;
     const fire = () => {
       this.lingerTimer = null;
-      for (const p of [...this.open.keys()]) this.seal(p);
+      this.sealAll();
     };
     this.lingerTimer = this.opts.lingerMs > 0 ? setTimeout(fire, this.opts.lingerMs) : setImmediate(fire);
   }
 
-  private seal(partition: number): void {
-    const outcome = this.open.get(partition);
-    const builder = this.builders.get(partition);
-    if (!outcome || !builder || builder.count === 0) return;
-    this.open.delete(partition);
-    const { bytes, done } = this.sender.send(partition, builder, outcome);
-    const job = done.then(
-      (base) => outcome.resolve(base),
-      (err: Error) => {
-        if (outcome.observed < outcome.count) this.unobservedFailures.push(err);
-        outcome.reject(err);
-      },
-    ).finally(() => {
-      this.inflight.delete(job);
-      this.buffered -= bytes;
-      this.drainQueue();
-    });
-    this.inflight.add(job);
+  private sealAll(): void {
+    const list = this.openList;
+    this.openList = [];
+    for (let i = 0; i < list.length; i++) this.seal(list[i]!);
   }
+
+  private seal(partition: number): void {
+    const outcome = this.open[partition];
+    const builder = this.builders[partition];
+    if (!outcome || !builder || builder.count === 0) return;
+    this.open[partition] = undefined;
+    this.inflight++;
+    this.sender.send(partition, builder, outcome, this.settled);
+  }
+
+  /** A sealed batch of `bytes` settled (its outcome already is): room for queued sends. */
+  private readonly settled = (outcome: BatchOutcome, bytes: number): void => {
+    if (outcome.error && outcome.observed < outcome.count) this.unobservedFailures.push(outcome.error);
+    this.inflight--;
+    this.buffered -= bytes;
+    this.drainQueue();
+    if (this.settleWaiters.length > 0) for (const w of this.settleWaiters.splice(0)) w();
+  };
 }

@@ -6,8 +6,8 @@
  * array, a Uint16Array — is an INVALID_ARGUMENT RivuletError naming what was given, so one bad
  * record never affects another (the builder never sees it).
  *
- * Invariant: the functions here either return fresh, validated values or throw; they never
- * mutate their arguments.
+ * Invariant: the functions here either return fresh, validated values (checkSendOptionsInto:
+ * fill the caller's `out`) or throw; they never mutate their arguments.
  */
 import { RivuletError, ErrorCode } from '../runtime/errors.js';
 import type { RecordHeader } from '../storage/index.js';
@@ -69,10 +69,20 @@ export function checkKey(k: unknown): Uint8Array | null {
 }
 
 export function checkSendOptions(opts: unknown): CheckedOptions {
-  if (opts === undefined || opts === null) return NO_OPTIONS;
+  const out: CheckedOptions = { partition: undefined, headers: undefined, timestamp: undefined };
+  checkSendOptionsInto(opts, out);
+  return out.partition === undefined && out.headers === undefined && out.timestamp === undefined ? NO_OPTIONS : out;
+}
+
+/** As checkSendOptions, into `out` (the producer reuses one: no object per record). */
+export function checkSendOptionsInto(opts: unknown, out: CheckedOptions): void {
+  out.partition = undefined;
+  out.headers = undefined;
+  out.timestamp = undefined;
+  if (opts === undefined || opts === null) return;
   if (typeof opts !== 'object' || Array.isArray(opts)) throw invalid(`send options must be an object, got ${describeValue(opts)}`);
   const o = opts as SendOptions;
-  if (o.partition === undefined && o.headers === undefined && o.timestamp === undefined) return NO_OPTIONS;
+  if (o.partition === undefined && o.headers === undefined && o.timestamp === undefined) return;
   if (o.partition !== undefined && (!Number.isInteger(o.partition) || o.partition < 0)) {
     throw invalid(`partition must be an integer ≥ 0, got ${describeValue(o.partition)}`, { argument: 'partition' });
   }
@@ -89,5 +99,7 @@ export function checkSendOptions(opts: unknown): CheckedOptions {
       return { key: (h as HeaderInput).key, value: checkBytes((h as HeaderInput).value, `header '${(h as HeaderInput).key}' value`) };
     });
   }
-  return { partition: o.partition, headers, timestamp: o.timestamp };
+  out.partition = o.partition;
+  out.headers = headers;
+  out.timestamp = o.timestamp;
 }

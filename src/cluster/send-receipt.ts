@@ -20,6 +20,8 @@ export class BatchOutcome {
   /** Receipts whose result someone asked for. */
   observed = 0;
   count = 0;
+  /** Scratch mark of the last sendBatch call that waits on this outcome (batch-receipt.ts). */
+  tag = 0;
   private waiters: (() => void)[] | null = null;
 
   constructor(readonly topic: string, readonly partition: number) {}
@@ -42,6 +44,12 @@ export class BatchOutcome {
     if (w) for (const f of w) f();
   }
 
+  /** The settled result of the record at `index`. */
+  metadata(index: number): RecordMetadata | Error {
+    if (this.error) return this.error;
+    return { topic: this.topic, partition: this.partition, offset: this.base! < 0 ? -1 : this.base! + index };
+  }
+
   whenSettled(f: () => void): void {
     if (this.settled) f();
     else (this.waiters ??= []).push(f);
@@ -52,7 +60,10 @@ export class SendReceipt implements Promise<RecordMetadata> {
   private promise: Promise<RecordMetadata> | undefined;
   /** Waiting for bind() (the record was queued behind backpressure). */
   private onBind: (() => void)[] | null = null;
-  readonly [Symbol.toStringTag] = 'SendReceipt';
+  /** On the prototype (a getter), not a field per receipt. */
+  get [Symbol.toStringTag](): string {
+    return 'SendReceipt';
+  }
 
   /** `batch` null: the record waits in the producer's queue; bind() places it later. */
   constructor(private batch: BatchOutcome | null, private index: number) {}
@@ -66,6 +77,11 @@ export class SendReceipt implements Promise<RecordMetadata> {
     if (w) for (const f of w) f();
   }
 
+  /** This record's result once its promise settled (the batch is bound and settled by then). */
+  settledMetadata(): RecordMetadata | Error {
+    return this.batch!.metadata(this.index);
+  }
+
   private settled(): Promise<RecordMetadata> {
     if (!this.promise) {
       this.promise = new Promise((resolve, reject) => {
@@ -73,8 +89,9 @@ export class SendReceipt implements Promise<RecordMetadata> {
           const b = this.batch!;
           b.observed++;
           b.whenSettled(() => {
-            if (b.error) reject(b.error);
-            else resolve({ topic: b.topic, partition: b.partition, offset: b.base! < 0 ? -1 : b.base! + this.index });
+            const m = b.metadata(this.index);
+            if (m instanceof Error) reject(m);
+            else resolve(m);
           });
         };
         if (this.batch) follow();

@@ -54,6 +54,11 @@ export interface HostTransport {
   shutdown(): Promise<void>;
 
   // Host-specific extras, optional: a host offers only the ones it has.
+  /**
+   * True when `produce` copies the batch before its promise settles and never reads it after
+   * (thread host: into its produce ring): the producer may then reuse the bytes once settled.
+   */
+  readonly producedBatchesCopied?: boolean;
   /** The deterministic simulator behind this host (sim host only). */
   readonly simulator?: Simulator;
   /** Per-worker actor lists (thread host only; a control call with a deadline). */

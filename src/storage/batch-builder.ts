@@ -1,6 +1,7 @@
 /**
  * Incremental Kafka RecordBatch v2 encoder: records are appended varint-encoded into one growable
- * buffer; finish() writes the 61-byte header (layout in batch-header.ts) and the CRC-32C.
+ * buffer; finish() writes the 61-byte header (layout in batch-header.ts) and the CRC-32C and hands
+ * out a copy; finishSwap() hands out the buffer itself and goes on in one the caller gives.
  *
  *   buf: [ header, written by finish() | record 0 | record 1 | … | record n-1 | free … ]
  *        0                             61                                    pos   buf.length
@@ -148,17 +149,42 @@ export class BatchBuilder {
 
   /** Write header and CRC; return the batch (a fresh array) and reset the builder for reuse. */
   finish(opts: BatchOptions = {}): Uint8Array {
+    const out = this.seal(opts).slice(0, this.pos);
+    this.reset();
+    return out;
+  }
+
+  /**
+   * As finish() without the copy: the batch is returned in the builder's own buffer, and the
+   * builder goes on in `next` (a buffer the caller no longer uses, ≥ 2 × 61 bytes), so a producer
+   * can cycle pooled buffers instead of allocating one per batch.
+   */
+  finishSwap(opts: BatchOptions, next: Uint8Array): Uint8Array {
+    assert(next.length >= 2 * HEADER_BYTES && next !== this.buf, 'finishSwap needs a distinct buffer of at least 122 bytes');
+    const out = this.seal(opts).subarray(0, this.pos);
+    this.buf = next;
+    this.reset();
+    return out;
+  }
+
+  /** Bytes of the buffer records are written into now (grows past the initial size for big records). */
+  get bufferBytes(): number {
+    return this.buf.length;
+  }
+
+  private seal(opts: BatchOptions): Uint8Array {
     assert(this.n > 0, 'finish() on an empty batch');
     const baseOffset = opts.baseOffset ?? 0;
     const epoch = opts.partitionLeaderEpoch ?? 0;
     const producerId = opts.producerId ?? -1;
     const producerEpoch = opts.producerEpoch ?? -1;
     const baseSequence = opts.baseSequence ?? -1;
-    assert(Number.isSafeInteger(baseOffset) && baseOffset >= 0, `baseOffset ${baseOffset} must be a safe integer ≥ 0`);
-    assert(isInt(epoch, 32), `partitionLeaderEpoch ${epoch} must be an int32`);
-    assert(Number.isSafeInteger(producerId), `producerId ${producerId} must be a safe integer`);
-    assert(isInt(producerEpoch, 16), `producerEpoch ${producerEpoch} must be an int16`);
-    assert(isInt(baseSequence, 32), `baseSequence ${baseSequence} must be an int32`);
+    // (Messages are built only on failure: this runs once per batch.)
+    if (!(Number.isSafeInteger(baseOffset) && baseOffset >= 0)) assert(false, `baseOffset ${baseOffset} must be a safe integer ≥ 0`);
+    if (!isInt(epoch, 32)) assert(false, `partitionLeaderEpoch ${epoch} must be an int32`);
+    if (!Number.isSafeInteger(producerId)) assert(false, `producerId ${producerId} must be a safe integer`);
+    if (!isInt(producerEpoch, 16)) assert(false, `producerEpoch ${producerEpoch} must be an int16`);
+    if (!isInt(baseSequence, 32)) assert(false, `baseSequence ${baseSequence} must be an int32`);
     const b = this.buf;
     const total = this.pos;
     writeI64(b, BatchLayout.baseOffset, baseOffset);
@@ -174,9 +200,7 @@ export class BatchBuilder {
     writeI32(b, BatchLayout.baseSequence, baseSequence);
     writeI32(b, BatchLayout.recordCount, this.n);
     writeI32(b, BatchLayout.crc, crc32c(b, BatchLayout.attributes, total));
-    const out = b.slice(0, total);
-    this.reset();
-    return out;
+    return b;
   }
 
   /** Drop all records; keeps the buffer unless it grew beyond max(initialBytes, 1 MiB). */

@@ -26,6 +26,8 @@ export type Envelope =
   | { k: 'ring'; replica: ActorId; sab: SharedArrayBuffer }
   | { k: 'prodRing'; sab: SharedArrayBuffer }
   | { k: 'doorbell' }
+  /** The worker's ack ring and doorbell word (ack-ring.ts), sent once by its produce lane. */
+  | { k: 'ackRing'; sab: SharedArrayBuffer }
   | { k: 'produceError'; reqId: number; error: PlainError }
   | { k: 'escalate'; id: ActorId; error: string }
   /** Fault injection; with `ack`, the worker answers `faultAck` once it is in effect. */

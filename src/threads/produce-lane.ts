@@ -6,33 +6,60 @@
  * Invariants:
  * - One lane (one RingWriter) per worker, owned by the ThreadHost; nothing else writes the ring.
  * - A frame is filled completely before it is published (`place` reserves, fills, commits).
- * - Doorbells are coalesced: at most one `doorbell` post per worker per microtask checkpoint,
- *   never to a worker that has exited.
+ * - Doorbells are coalesced: none while the worker has not yet started draining for the previous
+ *   one (the doorbell word of ack-ring.ts), never to a worker that has exited.
+ * - Acks come back through the lane's ack ring (ack-ring.ts) to the sink the transport gave
+ *   (`expectAck`); error acks keep the message path.
  */
 import { RingWriter } from '../storage/index.js';
+import { AckRingReader, createAckRing } from './ack-ring.js';
 import type { Envelope } from './envelope.js';
+import { writeProduceFrame, type AcksCode } from './produce-frame.js';
 import type { WorkerSlot } from './worker-slot.js';
 
-/** Rings the doorbells of every lane that got frames in this tick, once, after the tick. */
+/**
+ * Rings a lane's doorbell as soon as a frame is published — the worker starts on it while main
+ * goes on encoding — but only when the doorbell word flips 0 → 1: while a doorbell is unanswered
+ * (the worker has not started draining) no other is posted, so there is at most one in flight.
+ */
 export class Doorbells {
-  private readonly due = new Set<WorkerSlot>();
-
   ring(slot: WorkerSlot): void {
-    if (this.due.size === 0) queueMicrotask(this.flush);
-    this.due.add(slot);
+    if (!slot.exited && slot.lane.claimDoorbell()) slot.worker.postMessage({ k: 'doorbell' } satisfies Envelope);
   }
+}
 
-  private readonly flush = (): void => {
-    for (const slot of this.due) if (!slot.exited) slot.worker.postMessage({ k: 'doorbell' } satisfies Envelope);
-    this.due.clear();
-  };
+/** Where a lane's acks go (the transport): one call per acknowledged produce. */
+export interface AckSink {
+  ack(reqId: number, baseOffset: number, lastOffset: number): void;
+  /** Whether any produce still waits for an ack (main keeps sleeping on the ring while so). */
+  waiting(): boolean;
 }
 
 export class ProduceLane {
   private readonly writer: RingWriter;
+  private readonly ackSab = createAckRing();
+  private acks: AckRingReader | null = null;
+  private readonly bell = new Int32Array(this.ackSab, 0, 1);
 
   constructor(private readonly slot: WorkerSlot, private readonly bells: Doorbells) {
     this.writer = new RingWriter(slot.produceRing, { mode: 'backpressure' });
+    slot.worker.postMessage({ k: 'ackRing', sab: this.ackSab } satisfies Envelope);
+  }
+
+  /** A produce placed on this lane waits for its ack: `sink` gets it (the sink never changes). */
+  expectAck(sink: AckSink): void {
+    (this.acks ??= new AckRingReader(this.ackSab, sink)).expect();
+  }
+
+  /** True when a doorbell post is needed (see Doorbells). */
+  claimDoorbell(): boolean {
+    return Atomics.exchange(this.bell, 0, 1) === 0;
+  }
+
+  /** The worker ended: acks still in the ring go to the sink; stop waiting. */
+  close(): void {
+    this.acks?.drain();
+    this.acks?.close();
   }
 
   /** The worker's index (lanes are per worker). */
@@ -54,13 +81,13 @@ export class ProduceLane {
   }
 
   /**
-   * Reserve `frameBytes`, let `fill` write the frame, publish it and ring the doorbell; false
-   * (nothing written, `fill` not called) when the ring has no room right now.
+   * Reserve `frameBytes`, write the produce frame (produce-frame.ts), publish it and ring the
+   * doorbell; false (nothing written) when the ring has no room right now.
    */
-  place(frameBytes: number, fill: (view: Uint8Array) => void): boolean {
+  placeFrame(frameBytes: number, reqId: number, acks: AcksCode, target: Uint8Array, batch: Uint8Array): boolean {
     const view = this.writer.reserve(frameBytes);
     if (!view) return false;
-    fill(view);
+    writeProduceFrame(view, reqId, acks, target, batch);
     this.writer.commit();
     this.bells.ring(this.slot);
     return true;

@@ -1,16 +1,16 @@
 /**
- * The thread host (main-thread side) — the one object that owns the main thread's side of the
- * workers: it starts workers by placement (worker-pool.ts: full mesh of direct MessagePorts),
- * keeps the actor directory (directory.ts), hosts the SC on the main thread in its own ActorCore,
- * relays what has no direct route, keeps every worker's produce lane (produce-lane.ts) and every
- * replica's announced tail ring (tail-reader.ts), injects faults (thread-faults.ts), and supervises workers — a
- * worker that exits is an SPU crash: all of that SPU's workers end, the SC is told at once
- * (SpuLost), and the SPU is started again with backoff (until the restart intensity is exceeded).
+ * The thread host (main-thread side) — the one object that owns the main thread's side of the workers:
+ * it starts workers by placement (worker-pool.ts: full mesh of direct MessagePorts), keeps the actor
+ * directory (directory.ts), hosts the SC on the main thread in its own ActorCore, relays what has no
+ * direct route, keeps every worker's produce lane (produce-lane.ts) and every replica's announced tail
+ * ring (tail-reader.ts), injects faults (thread-faults.ts), and supervises workers — a worker that
+ * exits is an SPU crash: all of that SPU's workers end, the SC is told at once (SpuLost), and the
+ * SPU is started again with backoff (until the restart intensity is exceeded).
  * The ThreadTransport asks it for routes, lanes and rings and posts nothing to workers itself.
  *
- * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas (the SPU's worker starts
- * them itself and tells main where they live); 'replica' — one worker for the SPU actor plus one
- * per replica actor, placed by main. Actors cannot tell them apart.
+ * Placements (DESIGN §2): 'spu' — one worker per SPU hosting its replicas (the SPU's worker starts them
+ * itself and tells main where they live); 'replica' — one worker for the SPU actor plus one per
+ * replica actor, placed by main. Actors cannot tell them apart.
  */
 import pino from 'pino';
 import type { ActorId, BehaviorRegistry, Message, SpawnSpec } from '../runtime/actor.js';
@@ -30,7 +30,6 @@ import type { WorkerSlot } from './worker-slot.js';
 import { WorkerPool } from './worker-pool.js';
 import { Directory } from './directory.js';
 import { ThreadFaults } from './thread-faults.js';
-
 export type Placement = 'spu' | 'replica';
 
 export interface ThreadHostOptions {
@@ -237,6 +236,7 @@ export class ThreadHost implements HostFaults {
     const wasExpected = slot.exited;
     slot.exited = true;
     slot.control.workerExited();
+    slot.lane.close(); // acks already in its ack ring are delivered
     this.faults.onExit(slot);
     for (const id of slot.actors) this.directory.set(id, null);
     slot.actors.clear();

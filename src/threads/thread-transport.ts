@@ -2,9 +2,10 @@
  * HostTransport over the ThreadHost (main thread): request and produce bookkeeping only — the
  * host owns everything posted to workers. Admin/fetch requests travel as actor messages through
  * `host.route`; produce batches go into the target worker's produce lane (host.laneOf: its SAB
- * produce ring, backpressure mode, doorbells coalesced per tick); replies come back as batched
- * envelopes through the host's events. In-place consumers read replicas' tail rings through
- * RingTailReader (tail-reader.ts).
+ * produce ring, backpressure mode, one unanswered doorbell at most); successful produce acks come
+ * back through the lane's SAB ack ring (ack-ring.ts), other replies as batched envelopes through
+ * the host's events. Request deadlines share one sweep timer. In-place consumers read replicas'
+ * tail rings through RingTailReader (tail-reader.ts).
  *
  * Invariants:
  * - Every pending request/produce settles exactly once: reply, error, timeout, SPU loss or
@@ -17,17 +18,21 @@ import type { ActorId, BehaviorRegistry, Message } from '../runtime/actor.js';
 import type { ClientRequest, ClusterPlan, HostFaults, HostTransport, TailReader, WorkerStats } from '../runtime/transport.js';
 import { RivuletError, ErrorCode, fromPlainError, isPlainError } from '../runtime/errors.js';
 import { Subscribers } from '../runtime/subscribers.js';
-import { acksToCode, encodedTarget, produceFrameBytes, writeProduceFrame } from './produce-frame.js';
+import { acksToCode, encodedTarget, produceFrameBytes } from './produce-frame.js';
 import type { ProduceLane } from './produce-lane.js';
 import { RingTailReader } from './tail-reader.js';
 import { ThreadHost, type ThreadHostOptions } from './thread-host.js';
 import { MAIN_CLIENT_ID } from './envelope.js';
-import type { Produce } from '../../actors/messages.js';
+import type { Produce, ProduceAck } from '../../actors/messages.js';
 
 interface Pending {
   resolve(m: Message | undefined): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  /** Date.now() ms after which it fails with TIMEOUT (one shared sweep timer, not a timer each). */
+  deadlineMs: number;
+  timeoutMs: number;
+  what: string;
+  to: string;
   spuId: number | undefined;
 }
 
@@ -35,6 +40,8 @@ export const TRANSPORT_LIMITS = { maxInFlight: 4096, spaceWaitSliceMs: 5 } as co
 
 export class ThreadTransport implements HostTransport {
   readonly clientId = MAIN_CLIENT_ID;
+  /** Batches are copied into the produce ring (or cloned on the rare message path) before settling. */
+  readonly producedBatchesCopied = true;
   private reqSeq = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly targets = new Map<string, Uint8Array>();
@@ -43,6 +50,18 @@ export class ThreadTransport implements HostTransport {
   private settleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly host: ThreadHost;
+  /** The one timer that fails pending requests past their deadline, armed for the earliest. */
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepDueMs = Infinity;
+  /** Where produce lanes hand acks from their ack rings (ack-ring.ts). */
+  private readonly ackSink = {
+    ack: (reqId: number, baseOffset: number, lastOffset: number): void => {
+      if (!this.pending.has(reqId)) return;
+      const ack: ProduceAck = { type: 'ProduceAck', reqId, baseOffset, lastOffset };
+      this.settle(reqId, ack);
+    },
+    waiting: (): boolean => this.pending.size > 0,
+  };
 
   private constructor(opts: ThreadHostOptions) {
     this.host = new ThreadHost(opts, {
@@ -84,7 +103,6 @@ export class ThreadTransport implements HostTransport {
     const p = this.pending.get(reqId);
     if (!p) return;
     this.pending.delete(reqId);
-    clearTimeout(p.timer);
     if (err) p.reject(err);
     else p.resolve(msg);
     if (this.settleWaiters.length > 0) for (const w of this.settleWaiters.splice(0)) w();
@@ -95,19 +113,36 @@ export class ThreadTransport implements HostTransport {
     for (const [reqId, p] of [...this.pending]) if (p.spuId === spuId) this.settle(reqId, undefined, err);
   }
 
-  private track(reqId: number, timeoutMs: number, what: string, spuId: number | undefined): Promise<Message | undefined> {
+  private track(reqId: number, timeoutMs: number, what: string, to: string, spuId: number | undefined): Promise<Message | undefined> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.settle(reqId, undefined, new RivuletError(ErrorCode.TIMEOUT, `${what} timed out after ${timeoutMs} ms`, { reqId })),
-        timeoutMs,
-      );
-      this.pending.set(reqId, { resolve, reject, timer, spuId });
+      const deadlineMs = Date.now() + timeoutMs;
+      this.pending.set(reqId, { resolve, reject, deadlineMs, timeoutMs, what, to, spuId });
+      if (deadlineMs < this.sweepDueMs) this.armSweep(deadlineMs);
     });
   }
 
+  private armSweep(dueMs: number): void {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepDueMs = dueMs;
+    this.sweepTimer = setTimeout(this.sweep, Math.max(0, dueMs - Date.now()));
+  }
+
+  /** Fail every pending request past its deadline; re-arm for the earliest left. */
+  private readonly sweep = (): void => {
+    this.sweepTimer = null;
+    this.sweepDueMs = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [reqId, p] of [...this.pending]) {
+      if (p.deadlineMs <= now) this.settle(reqId, undefined, new RivuletError(ErrorCode.TIMEOUT, `${p.what} to ${p.to} timed out after ${p.timeoutMs} ms`, { reqId }));
+      else if (p.deadlineMs < next) next = p.deadlineMs;
+    }
+    if (next < Infinity && !this.closed) this.armSweep(next);
+  };
+
   async request<R extends Message>(to: ActorId, msg: ClientRequest, timeoutMs: number): Promise<R> {
     if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
-    const p = this.track(msg.reqId, timeoutMs, `${msg.type} to ${to}`, this.host.spuHosting(to));
+    const p = this.track(msg.reqId, timeoutMs, msg.type, to, this.host.spuHosting(to));
     this.host.route(this.clientId, to, msg);
     return (await p) as R;
   }
@@ -126,7 +161,31 @@ export class ThreadTransport implements HostTransport {
     return t;
   }
 
-  async produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
+  /**
+   * Hand a batch to the replica's worker; resolves with its ack. Fast path (no queue for the
+   * lane, room in the ring): place the frame and track it, synchronously, with one promise.
+   */
+  produce(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
+    const lane = this.closed ? undefined : this.host.laneOf(to);
+    if (lane && !this.waitingFor.has(lane.worker) && this.pending.size < TRANSPORT_LIMITS.maxInFlight && !this.host.blocks(this.clientId, to)) {
+      const target = this.target(to);
+      const frameBytes = produceFrameBytes(target, batch.length);
+      if (frameBytes <= lane.maxFrameBytes) {
+        const reqId = this.nextReqId();
+        if (lane.placeFrame(frameBytes, reqId, acksToCode(acks), target, batch)) return this.trackProduce(reqId, acks, lane, timeoutMs, to);
+      }
+    }
+    return this.produceSlow(to, batch, acks, timeoutMs);
+  }
+
+  private trackProduce(reqId: number, acks: 0 | 1 | 'all', lane: ProduceLane, timeoutMs: number, to: string): Promise<Message | undefined> {
+    if (acks === 0) return Promise.resolve(undefined);
+    const p = this.track(reqId, Math.max(1, timeoutMs), 'Produce', to, lane.spuId);
+    lane.expectAck(this.ackSink);
+    return p;
+  }
+
+  private async produceSlow(to: ActorId, batch: Uint8Array, acks: 0 | 1 | 'all', timeoutMs: number): Promise<Message | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.closed) throw new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster is shut down');
@@ -139,13 +198,13 @@ export class ThreadTransport implements HostTransport {
       }
       const target = this.target(to);
       const frameBytes = produceFrameBytes(target, batch.length);
-      const track = (reqId: number) =>
-        acks === 0 ? Promise.resolve(undefined) : this.track(reqId, Math.max(1, deadline - Date.now()), `Produce to ${to}`, lane.spuId);
+      const track = (reqId: number) => this.trackProduce(reqId, acks, lane, deadline - Date.now(), to);
       if (frameBytes > lane.maxFrameBytes) {
         // Too big for the ring: send it as a message (structured clone; rare, off the hot path).
         const reqId = this.nextReqId();
         const ack = track(reqId);
-        const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch };
+        // A copy: the message may be held until the replica is placed (producedBatchesCopied).
+        const msg: Produce = { type: 'Produce', reqId, replyTo: this.clientId, acks, batch: batch.slice() };
         this.host.route(this.clientId, to, msg);
         return ack;
       }
@@ -155,12 +214,8 @@ export class ThreadTransport implements HostTransport {
       // queue wait for this frame's ack instead of its placement.)
       const place = (): { ack: Promise<Message | undefined> } | null => {
         if (this.pending.size >= TRANSPORT_LIMITS.maxInFlight) return null;
-        let reqId = 0;
-        const placed = lane.place(frameBytes, (view) => {
-          reqId = this.nextReqId();
-          writeProduceFrame(view, reqId, acksToCode(acks), target, batch);
-        });
-        return placed ? { ack: track(reqId) } : null;
+        const reqId = this.nextReqId();
+        return lane.placeFrame(frameBytes, reqId, acksToCode(acks), target, batch) ? { ack: track(reqId) } : null;
       };
       // Frames enter a worker's ring in call order: once one waits for room, later ones queue
       // behind it (otherwise a small later batch could overtake and reorder a partition).
@@ -231,6 +286,7 @@ export class ThreadTransport implements HostTransport {
     this.closed = true;
     this.host.tailRings.clear(); // in-place consumers stop reading: they fetch, and are refused
     await this.host.shutdown();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
     const err = new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster shut down');
     for (const reqId of [...this.pending.keys()]) this.settle(reqId, undefined, err);
   }
