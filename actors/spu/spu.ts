@@ -2,7 +2,10 @@
  * SPU behaviour: registers with the SC (retrying every heartbeatMs until confirmed), heartbeats
  * every heartbeatMs with its replicas' storage reports, starts/stops replica actors on the SC's
  * assignments, and forwards replica status changes to the SC (coalesced: at most one forward per
- * turn burst, as a heartbeat that is not `full`).
+ * turn burst, as a heartbeat that is not `full`). Only changes the SC acts on are forwarded at
+ * once — a new incarnation, leadership, epoch, space, the in-sync set, who is caught up; a report
+ * that only moves HW/LEO/size waits for the next full heartbeat (a produce round trip costs no
+ * message to the SC; a fresh listing asks the replicas anyway).
  *
  * Invariants:
  * - A replica actor exists here iff the SC assigned it and did not remove it since; a repeated
@@ -109,13 +112,22 @@ class Spu {
   private onStatus(ctx: Context, report: ReplicaReport): void {
     const k = key(report.topic, report.partition);
     if (!this.replicas.has(replicaActorId(report.topic, report.partition, this.spuId))) return;
+    const prev = this.reports.get(k);
     this.reports.set(k, report);
+    if (!urgent(prev, report)) return; // goes with the next full heartbeat
     this.dirty.add(k);
     if (!this.flushScheduled && this.registered) {
       this.flushScheduled = true;
       scheduleSpu(ctx, 0, { type: 'FlushStatus' });
     }
   }
+}
+
+/** Whether `r` changes what the SC acts on, compared with the replica's previous report. */
+function urgent(prev: ReplicaReport | undefined, r: ReplicaReport): boolean {
+  return prev === undefined || prev.incarnation !== r.incarnation || prev.leader !== r.leader || prev.epoch !== r.epoch
+    || prev.outOfSpace !== r.outOfSpace || prev.isrVersion !== r.isrVersion || prev.lastEpoch !== r.lastEpoch
+    || String(prev.inSync) !== String(r.inSync) || String(prev.caughtUp) !== String(r.caughtUp);
 }
 
 export function createSpu(rawArgs: unknown): Actor {

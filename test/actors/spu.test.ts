@@ -111,13 +111,36 @@ describe('SPU: status forwards', () => {
     d.deliver(status(mine('a', 0, { seq: 1 }))).deliver(status(mine('b', 0, { seq: 1 })));
     d.advance(0);
     d.take();
-    d.deliver(status(mine('a', 0, { seq: 2, leo: 1 }))).deliver(status(mine('a', 0, { seq: 3, leo: 2 })));
+    d.deliver(status(mine('a', 0, { seq: 2, leader: true }))).deliver(status(mine('a', 0, { seq: 3, leader: true, leo: 2 })));
     expect(d.ctx.pending().map((t) => t.msg.type)).toContain('FlushStatus');
     d.advance(0);
     const hbs = heartbeats(d);
     expect(hbs).toHaveLength(1);
     expect(hbs[0]).toMatchObject({ full: false });
     expect(hbs[0]!.reports.map((r) => [r.topic, r.seq])).toEqual([['a', 3]]);
+  });
+
+  it('forwards at once only what the SC acts on; HW/LEO/size alone go with the next full heartbeat', () => {
+    const d = registeredSpu();
+    d.deliver(assignment('a', 0));
+    d.deliver(status(mine('a', 0, { seq: 1 })));
+    d.advance(0);
+    d.take();
+    d.deliver(status(mine('a', 0, { seq: 2, leo: 5, hw: 5, sizeBytes: 500 })));
+    d.advance(0);
+    expect(heartbeats(d)).toEqual([]); // a produce round trip costs no message to the SC
+    d.advance(HB);
+    const full = heartbeats(d);
+    expect(full).toMatchObject([{ full: true }]);
+    expect(full[0]!.reports.map((r) => [r.seq, r.leo])).toEqual([[2, 5]]);
+    for (const change of [{ leader: true }, { epoch: 1 }, { outOfSpace: true }, { incarnation: 9 }, { inSync: [1, 2] }]) {
+      d.deliver(status(mine('a', 0, { seq: 3, ...change })));
+      d.advance(0);
+      expect(heartbeats(d), JSON.stringify(change)).toMatchObject([{ full: false }]);
+      d.deliver(status(mine('a', 0, { seq: 4 }))); // back: a change again
+      d.advance(0);
+      d.take();
+    }
   });
 
   it('logs a message it does not know and changes nothing', () => {
