@@ -58,9 +58,14 @@ export function buildCli(out: (line: string) => void = (l) => console.log(l)): C
     .description('measure throughput and latency (prints figures; --json FILE writes them)')
     .option('--quick', 'a short run')
     .option('--json <file>', 'also write the figures as JSON')
-    .action((opts: { quick?: boolean; json?: string }) => {
+    .option('--runs <N>', 'runs per row; the median is reported (default 3)')
+    .option('--only <rows>', "comma-separated row names or parts of them ('A$': ending with A)")
+    .action((opts: { quick?: boolean; json?: string; runs?: string; only?: string }) => {
       const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'main.js');
-      const args = [script, ...(opts.quick ? ['--quick'] : []), ...(opts.json ? ['--json', opts.json] : [])];
+      const args = [
+        script, ...(opts.quick ? ['--quick'] : []), ...(opts.json ? ['--json', opts.json] : []),
+        ...(opts.runs ? ['--runs', opts.runs] : []), ...(opts.only ? ['--only', opts.only] : []),
+      ];
       const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
       process.exitCode = r.status ?? 1;
     });
