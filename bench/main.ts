@@ -19,7 +19,7 @@ import { YARDSTICK_ENV, yardstickScript } from './yardstick.js';
 
 const SECTIONS = [
   { id: 'ring', title: 'bare SPSC SharedArrayBuffer ring, 2 threads (the yardstick every ×ring divides by)' },
-  { id: 'e2e', title: 'embedded Cluster API, produce → consume (consumers follow the log, every record decoded); 1 SPU RF=1 acks=1 memory, pipelined send() unless the row says' },
+  { id: 'e2e', title: 'embedded Cluster API, produce → consume (consumers follow the log, every record value read by index); 1 SPU RF=1 acks=1 memory, pipelined send() unless the row says' },
   { id: 'remote', title: 'over the Kafka listener on loopback, 1 SPU RF=1 acks=1, 1 partition' },
   { id: 'scale', title: 'keyed sends spread over all partitions (1 SPU RF=1 acks=1 memory, produce → ack): CPU per record of the whole process, all threads' },
   { id: 'thousand', title: 'partitions on one host: 1 SPU RF=1 memory, fresh process' },

@@ -47,8 +47,9 @@ export function connectCase(recordBytes: number, records: number): Promise<Remot
       const consumed = (async () => {
         let seen = 0;
         for await (const b of consumer.batches()) {
-          for (const r of b.records) if (r.value.length !== recordBytes) throw new Error('short record');
-          seen += b.records.length;
+          const n = b.count;
+          for (let i = 0; i < n; i++) if (b.valueAt(i).length !== recordBytes) throw new Error('short record');
+          seen += n;
           if (seen >= records) break;
         }
         consumer.close();
@@ -91,7 +92,7 @@ export function kafkajsCase(recordBytes: number, records: number): Promise<Remot
       const consumed = (async () => {
         let seen = 0;
         for await (const b of consumer.batches()) {
-          seen += b.records.length;
+          seen += b.count;
           if (seen >= batches * BATCH) break;
         }
         consumer.close();
