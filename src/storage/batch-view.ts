@@ -28,7 +28,7 @@
  */
 import { BatchLayout, validateBatch } from './batch-header.js';
 import { CorruptBatchError } from './errors.js';
-import { MIN_RECORD_BODY_BYTES, MIN_RECORD_BYTES, type Record, type RecordHeader } from './record-codec.js';
+import { corrupt, MIN_RECORD_BODY_BYTES, MIN_RECORD_BYTES, readLength, type Record, type RecordHeader } from './record-codec.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
 
 const STRIDE = 8 as const;
@@ -44,17 +44,6 @@ function i64(b: Uint8Array, p: number, field: string): number {
   const v = hi * 2 ** 32 + (i32(b, p + 4) >>> 0);
   if (hi < -(2 ** 21) || hi >= 2 ** 21 || !Number.isSafeInteger(v)) throw new CorruptBatchError(`batch ${field} is outside the safe integer range`, { field });
   return v;
-}
-function corrupt(message: string, pos: number): CorruptBatchError {
-  return new CorruptBatchError(`corrupt record: ${message} (at byte ${pos})`, { pos });
-}
-/** A length varint that must fit before `end` (-1 allowed when nullable). */
-function readLength(bytes: Uint8Array, c: Cursor, end: number, what: string, nullable: boolean): number {
-  const at = c.pos;
-  const n = readVarint(bytes, c, end);
-  if (n < (nullable ? -1 : 0)) throw corrupt(`${what} length ${n}`, at);
-  if (n > end - c.pos) throw corrupt(`${what} length ${n} runs past the record end`, at);
-  return n;
 }
 
 /** Where the last varintAt() ended (module scratch: no object per read). */

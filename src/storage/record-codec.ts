@@ -156,12 +156,13 @@ export function writeRecord(
 
 const utf8Decoder = new TextDecoder('utf-8');
 
-function corrupt(message: string, pos: number): CorruptBatchError {
+/** A CorruptBatchError naming the byte where a record went wrong (batch-view.ts too). */
+export function corrupt(message: string, pos: number): CorruptBatchError {
   return new CorruptBatchError(`corrupt record: ${message} (at byte ${pos})`, { pos });
 }
 
 /** Read a length varint and check that many bytes fit before `end`; -1 is returned as is. */
-function readLength(bytes: Uint8Array, c: Cursor, end: number, what: string, nullable: boolean): number {
+export function readLength(bytes: Uint8Array, c: Cursor, end: number, what: string, nullable: boolean): number {
   const at = c.pos;
   const n = readVarint(bytes, c, end);
   if (n < (nullable ? -1 : 0)) throw corrupt(`${what} length ${n}`, at);
