@@ -67,8 +67,9 @@ export function recover(ctx: Context, m: ScModel, p: PartitionState): void {
   const chosen = [...p.replicas].sort((a, b) => newest(b)[0] - newest(a)[0] || newest(b)[1] - newest(a)[1] || a - b)[0]!;
   ctx.log.warn({ topic: p.topic, partition: p.partition, chosen, leo: newest(chosen)[1] }, 'recovery election: every in-sync replica restarted uncleanly; the newest log leads');
   p.unclean = (p.unclean ?? []).filter((u) => u.spu !== chosen);
-  // OutOfSpace is sticky (its leader's report decides, reports.ts): it stays, no false Online.
-  if (p.resolution !== Resolution.OutOfSpace) {
+  // OutOfSpace is sticky (its leader's report decides, reports.ts): with the same leader it stays,
+  // no false Online; leadership moving to another replica goes through an election (as spuLost).
+  if (p.resolution !== Resolution.OutOfSpace || chosen !== p.leader) {
     if (p.resolution !== Resolution.LeaderOffline) setResolution(ctx, m, p, Resolution.LeaderOffline, 'spu-lost');
     if (!setResolution(ctx, m, p, Resolution.ElectionLeaderFound, 'election')) return;
   }

@@ -117,8 +117,9 @@ export class FaultSchedule {
     const probe = this.probes.get(r.reqId);
     if (!probe || m.type !== 'AdminReply') return;
     this.probes.delete(r.reqId);
-    // Back before the SC answered (the probe travels too): its being online then is right.
-    if (this.stoppedAt.get(probe.spu) !== probe.since) return;
+    // Back before the SC answered (the probe travels too) — resumed, restarted, or revived by the
+    // heal (sim seed 5492: the heal came 1 ms after the probe left): its being online then is right.
+    if (this.healed || this.stoppedAt.get(probe.spu) !== probe.since) return;
     const s = (r.result as { id: number; status: string }[] | undefined)?.find((x) => x.id === probe.spu);
     if (s?.status === 'online') this.detection.push({ checker: 'detection', text: `${probe.what} (SPU timeout ${this.cfg.spuTimeoutMs} ms)` });
   }
