@@ -129,6 +129,23 @@ describe('SC: eligible leaders and unclean restarts', () => {
     expect(partition(d, 't')).toMatchObject({ leader: 1, epoch: 0, resolution: Resolution.LeaderOffline });
   });
 
+  it('a full partition stays OutOfSpace when its restarted leader leads again, and goes through an election when another does', () => {
+    for (const [leo1, leo2, expected] of [[9, 4, []], [3, 10, ['OutOfSpace→LeaderOffline', 'LeaderOffline→ElectionLeaderFound']]] as const) {
+      const d = twoReplicas({ fsync: 'never' });
+      d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leader: true, leo: 10, hw: 10, inSync: [1, 2], incarnation: 1, seq: 5, outOfSpace: true })], false));
+      expect(partition(d, 't').resolution).toBe(Resolution.OutOfSpace);
+      d.deliver({ type: 'SpuLost', spuId: 2 });
+      d.deliver({ type: 'SpuLost', spuId: 1 });
+      d.deliver(register(1, [], 101));
+      d.deliver(register(2, [], 201));
+      d.take();
+      d.deliver(heartbeat(1, [report({ topic: 't', partition: 0, spuId: 1, leo: leo1, hw: leo1, incarnation: 2, seq: 1, lastEpoch: 0 })], false));
+      d.deliver(heartbeat(2, [report({ topic: 't', partition: 0, spuId: 2, leo: leo2, hw: leo2, incarnation: 2, seq: 1, lastEpoch: 0 })], false));
+      expect(transitions(d.take())).toEqual(expected);
+      expect(partition(d, 't')).toMatchObject({ leader: leo1 > leo2 ? 1 : 2, epoch: 1 });
+    }
+  });
+
   it('minInSyncReplicas above the replication factor is refused', () => {
     const d = startSc([1, 2]);
     d.deliver(register(1));
