@@ -144,7 +144,7 @@ class Replica {
     return {
       topic, partition, spuId, leader: this.isLeader(), epoch: this.epoch,
       hw: log.hw, leo: log.leo, base: log.base, sizeBytes: log.sizeBytes, outOfSpace: this.outOfSpace,
-      incarnation: this.incarnation, seq: ++this.reportSeq, lastEpoch: log.latestEpoch,
+      incarnation: this.incarnation, seq: ++this.reportSeq, lastEpoch: log.epochCache.latestEpoch,
       ...(this.leaderState ? { inSync: this.leaderState.isr(), isrVersion: this.isrSync.version, caughtUp: this.leaderState.caughtUp(now, this.replicaLagMs / 2) } : {}),
     };
   }

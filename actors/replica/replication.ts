@@ -28,7 +28,7 @@ export class FollowerFetches {
       toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch, batches: [], hw: log.hw, leo: log.leo, ...extra });
     if (f.lastEpoch >= 0 && f.lastEpoch < epoch) {
       const leaderEnd = log.lastOffsetForEpoch(f.lastEpoch);
-      const end = log.holdsEpoch(f.lastEpoch) ? leaderEnd : Math.min(leaderEnd, Math.max(f.lastEpochStart, 0));
+      const end = log.epochCache.holds(f.lastEpoch) ? leaderEnd : Math.min(leaderEnd, Math.max(f.lastEpochStart, 0));
       if (f.offset > end) {
         reply({ truncateTo: end });
         return false;

@@ -260,15 +260,9 @@ export class PartitionLog {
     return this.epochs.endOffsetFor(epoch, this.leo);
   }
 
-  /** Leader epoch of the newest epoch entry (-1: none), for reports. */
-  get latestEpoch(): number {
-    return this.epochs.latestEpoch;
-  }
-
-  /** Whether the log holds batches of leader epoch `epoch` (OffsetsForLeaderEpoch's exact match). */
-  holdsEpoch(epoch: number): boolean {
-    this.checkOpen();
-    return this.epochs.holds(epoch);
+  /** The leader-epoch cache, to read (latest epoch for reports, `holds` for divergence checks). */
+  get epochCache(): Pick<EpochCache, 'latestEpoch' | 'holds'> {
+    return this.epochs;
   }
 
   /** Leader epochs in the log with their start offsets (diagnostics, tests). */
