@@ -60,7 +60,9 @@ export function onAdminRequest(ctx: Context, m: ScModel, req: AdminRequest): voi
 /** A replica answered a fresh-listing request: fold its report in, maybe answer the listing. */
 export function onReportReply(ctx: Context, m: ScModel, r: ReportReply): void {
   const from = replicaActorId(r.report.topic, r.report.partition, r.report.spuId);
-  m.sync.onReply(r.token, from, r.report, (rep) => applyReport(ctx, m, rep));
+  m.sync.onReply(r.token, from, r.report, (rep) => {
+    if (applyReport(ctx, m, rep)) persist(ctx, m);
+  });
 }
 
 /** Replicas that have reported and whose SPU is online. */

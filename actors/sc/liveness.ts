@@ -39,7 +39,9 @@ export function onSpuContact(ctx: Context, m: ScModel, msg: SpuRegister | SpuHea
     s.incarnation = msg.incarnation;
   }
   if (msg.type === 'SpuRegister' || returning) confirm(ctx, m, s, returning);
-  for (const r of msg.reports) applyReport(ctx, m, r);
+  let changed = false;
+  for (const r of msg.reports) changed = applyReport(ctx, m, r) || changed;
+  if (changed) persist(ctx, m); // once per message, not per report (reports.ts)
   if (msg.type === 'SpuHeartbeat' && msg.full) reconcile(ctx, m, s.id, msg.reports);
   electLeaderless(ctx, m);
 }

@@ -15,7 +15,6 @@
 import type { Context } from '../../src/runtime/actor.js';
 import { Resolution, type ReplicaReport } from '../messages.js';
 import { isUnclean, sendIsr } from './isr.js';
-import { persist } from './persistence.js';
 import { setResolution } from './resolution.js';
 import { partitionKey, type PartitionState, type ScModel } from './sc-state.js';
 
@@ -25,17 +24,23 @@ export function isNewerReport(r: ReplicaReport, prev: ReplicaReport | undefined)
   return r.incarnation > prev.incarnation || (r.incarnation === prev.incarnation && r.seq > prev.seq);
 }
 
-export function applyReport(ctx: Context, m: ScModel, r: ReplicaReport): void {
+/**
+ * Fold one report in. Returns true when persisted state changed: the caller persists once per
+ * message (a heartbeat carries many reports — one save each made creating N partitions O(N²)).
+ * Safe to defer within the message: what a report changes (resolution, the sticky out-of-space
+ * mark) is rebuilt from the reports after an SC restart.
+ */
+export function applyReport(ctx: Context, m: ScModel, r: ReplicaReport): boolean {
   const p = m.partitions.get(partitionKey(r.topic, r.partition));
-  if (!p || !p.replicas.includes(r.spuId)) return;
-  if (!isNewerReport(r, p.reports[r.spuId])) return; // stale: reordered or duplicated
+  if (!p || !p.replicas.includes(r.spuId)) return false;
+  if (!isNewerReport(r, p.reports[r.spuId])) return false; // stale: reordered or duplicated
   p.reports[r.spuId] = r;
   // A fenced leader (recovery.ts) may still send a leader report, made before it learned it is
   // fenced (an assignment from before its restart reached the new process): it moves nothing.
-  if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch) || isUnclean(p, p.leader)) return;
+  if (!(r.leader && r.spuId === p.leader && r.epoch === p.epoch) || isUnclean(p, p.leader)) return false;
   p.leaderHw = r.hw;
   if (r.isrVersion !== undefined && r.isrVersion !== (p.isrVersion ?? 0)) sendIsr(ctx, m, p); // a leader behind on its in-sync set
-  if (applyLeaderReport(ctx, m, p, r.outOfSpace)) persist(ctx, m);
+  return applyLeaderReport(ctx, m, p, r.outOfSpace);
 }
 
 /** The current leader reported; returns true when the persisted state changed. */
