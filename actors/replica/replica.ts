@@ -3,9 +3,9 @@
  * producer's `acks`: 1 when written, 'all' when the HW covers it), consumer fetches (up to HW for
  * read_committed, LEO otherwise; long polls parked — client-requests.ts), and follower fetches
  * (replication.ts); it keeps the HW over the SC-approved in-sync set (leader-state.ts, isr-sync.ts).
- * A follower fetches from the leader (follower.ts). State changes are reported to the owning SPU
- * (coalesced). A timer applies retention, re-checks storage space, proposes in-sync set changes,
- * re-sends lost follower fetches and checkpoints HW.
+ * A follower fetches from the leader (follower.ts). Changes the SC acts on are reported to the SPU
+ * at once (coalesced); HW/LEO/size alone with the tick, which also applies retention, re-checks
+ * space, proposes in-sync set changes, re-sends lost follower fetches and checkpoints HW.
  *
  * Invariants:
  * - Only the leader of the current epoch appends client batches; others answer NOT_LEADER; acks=all
@@ -13,8 +13,7 @@
  * - An idempotent producer's retried batch is answered with its original offsets, never stored
  *   twice; its producer state is rebuilt from the log on becoming leader (producer-state.ts).
  * - HW never goes backwards while leader; acks=all is answered only once HW > the batch's last offset.
- * - A failed append (OUT_OF_SPACE, CORRUPT_BATCH, RECORD_TOO_LARGE) stores nothing and is
- *   answered with a typed error; anything else is a bug and crashes the actor.
+ * - A failed append (OUT_OF_SPACE, CORRUPT_BATCH, RECORD_TOO_LARGE) stores nothing and gets a typed error; anything else crashes the actor.
  * - At most `maxParkedFetches` consumer long polls and `maxPendingAcks` acks=all wait at once.
  * - Reports are ordered by (incarnation, seq): incarnation = the start time of this incarnation.
  */
@@ -42,8 +41,7 @@ export interface ReplicaArgs {
   replicas: number[];
   epoch: number;
   config: TopicConfig;
-  /** Actor id of the owning SPU (status reports go there). */
-  statusSpu: string;
+  statusSpu: string; // actor id of the owning SPU (status reports go there)
 }
 
 export const REPLICA_DEFAULTS = { tickMs: 500, ...CLIENT_LIMITS, replicaLagMs: 10_000 } as const;
@@ -60,6 +58,8 @@ class Replica {
   private log!: PartitionLog;
   private outOfSpace = false;
   private statusScheduled = false;
+  /** Only HW/LEO/size moved since the last report: the next tick reports it (the SC acts on none at once). */
+  private figuresDirty = false;
   private leaderState: LeaderState | null = null;
   private incarnation = 0;
   private reportSeq = 0;
@@ -105,8 +105,7 @@ class Replica {
       case 'Produce':
         return this.produce(msg, ctx);
       case 'Fetch':
-        if (!this.isLeader()) return toClient(ctx, msg.replyTo, { type: 'FetchReply', reqId: msg.reqId, batches: [], hw: -1, leo: -1, base: -1, error: this.notLeader() });
-        return this.clients.fetch(msg, ctx, this.log);
+        return this.isLeader() ? this.clients.fetch(msg, ctx, this.log) : toClient(ctx, msg.replyTo, { type: 'FetchReply', reqId: msg.reqId, batches: [], hw: -1, leo: -1, base: -1, error: this.notLeader() });
       case 'FetchTimeout':
         return this.clients.timeout(msg, ctx, this.log);
       case 'ReplicaFetch':
@@ -150,6 +149,7 @@ class Replica {
   }
 
   private statusChanged(ctx: Context): void {
+    this.figuresDirty = false;
     if (this.statusScheduled) return;
     this.statusScheduled = true;
     scheduleReplica(ctx, 0, { type: 'FlushStatus' });
@@ -167,7 +167,7 @@ class Replica {
     this.log.setHighWatermark(Math.min(this.leaderState.hw, this.log.leo));
     this.clients.release(ctx, this.log.hw);
     this.wakeFetches(ctx);
-    this.statusChanged(ctx);
+    this.figuresDirty = true;
   }
 
   /** Lead with the SC's in-sync set `isr` of version `isrVersion` (-1: unknown, all replicas). */
@@ -230,21 +230,21 @@ class Replica {
     }
     this.clients.answerProduce(ctx, p, res, log.hw);
     this.wakeFetches(ctx);
-    this.statusChanged(ctx);
+    this.figuresDirty = true;
   }
 
   private onReplicaFetch(f: ReplicaFetch, ctx: Context): void {
     if (!this.isLeader() || !this.leaderState) return toReplica(ctx, f.replyTo, { type: 'ReplicaFetchReply', reqId: f.reqId, epoch: this.epoch, batches: [], hw: -1, leo: -1, error: this.notLeader() });
     if (this.followerFetches.serve(f, ctx, this.log, this.epoch, this.leaderState)) this.advanceHw(ctx);
-    this.isrSync.propose(ctx, this.leaderState, this.log.leo, this.epoch);
-    this.statusChanged(ctx);
+    if (this.isrSync.propose(ctx, this.leaderState, this.log.leo, this.epoch)) this.statusChanged(ctx);
+    else this.figuresDirty = true;
   }
 
   private onReplicaFetchReply(r: ReplicaFetchReply, ctx: Context): void {
     if (this.isLeader() || r.epoch < this.epoch) return;
     const next = this.follower.onReply(r, this.log, ctx);
     if (next === 'stale') return;
-    this.statusChanged(ctx);
+    this.figuresDirty = true;
     if (next === 'again') this.follower.fetch(ctx, this.log, this.leader, Follower.caughtUp(r, this.log));
   }
 
@@ -282,7 +282,7 @@ class Replica {
       this.follower.fetch(ctx, log, this.leader, false); // re-sends only if the last one was lost
     }
     log.checkpoint();
-    if (log.base !== baseBefore || this.outOfSpace !== spaceBefore) this.statusChanged(ctx);
+    if (log.base !== baseBefore || this.outOfSpace !== spaceBefore || this.figuresDirty) this.statusChanged(ctx);
     scheduleReplica(ctx, REPLICA_DEFAULTS.tickMs, { type: 'Tick' });
   }
 }

@@ -23,10 +23,16 @@ const BITES: Record<PlantName, string> = {
   'sc-misses-timeouts': 'detection',
 };
 const MAX_SEEDS = 60;
+/**
+ * Plants that need a rarer situation to show: leader-truncates-to-hw bites consumed-committed only
+ * where a consumer read records above the new leader's own HW before a failover (first at seed 266
+ * with today's draws).
+ */
+const SEARCH_SEEDS: Partial<Record<PlantName, number>> = { 'leader-truncates-to-hw': 400 };
 
 /** The first seed where `plant` trips its checker. */
 async function firstBite(plant: PlantName): Promise<SimRunResult | undefined> {
-  for (let seed = 1; seed <= MAX_SEEDS; seed++) {
+  for (let seed = 1; seed <= (SEARCH_SEEDS[plant] ?? MAX_SEEDS); seed++) {
     const r = await runSeed(seed, { plant });
     if (!r.ok && r.failure!.messages.some((m) => m.startsWith(`[${BITES[plant]}]`))) return r;
   }
@@ -41,7 +47,7 @@ describe('planted bugs: every checker bites', () => {
   for (const plant of PLANTS) {
     it(`${plant} → [${BITES[plant]}]`, async () => {
       const r = await firstBite(plant);
-      expect(r, `no seed in 1..${MAX_SEEDS} found ${plant}`).toBeDefined();
+      expect(r, `no seed in 1..${SEARCH_SEEDS[plant] ?? MAX_SEEDS} found ${plant}`).toBeDefined();
       const text = describeRun(r!);
       expect(text).toContain(`seed ${r!.seed}: FAILED (${r!.failure!.kind}`);
       expect(['correctness', 'liveness', 'crash']).toContain(r!.failure!.kind);
