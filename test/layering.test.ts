@@ -89,4 +89,11 @@ describe('layering', () => {
     expect(importViolations([{ rel: 'src/protocol/x.ts', text: "import { a } from '../runtime/errors.js';" }])).toHaveLength(1);
     expect(importViolations([{ rel: 'src/storage/x.ts', text: "import { a } from '../runtime/actor.js';" }])).toHaveLength(1);
   });
+
+  it('leaves shared memory to the hosts: no facade file touches SharedArrayBuffer or Atomics', () => {
+    const touching = [...tsFiles(path.join(ROOT, 'src/cluster'))]
+      .filter((f) => /\b(SharedArrayBuffer|Atomics)\b/.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(ROOT, f));
+    expect(touching).toEqual([]);
+  });
 });

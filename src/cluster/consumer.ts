@@ -260,9 +260,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
         fetching.catch(() => {}); // after close() nobody awaits it
         const r = await Promise.race([fetching, this.stopped]);
         if (r === 'closed') return;
-        // Memory mode answers with views of the log's shared chunks: copy each batch (one copy per
-        // batch) so that what the caller holds is its own — writing into it changes no log.
-        list = r.batches.map((b) => (b.buffer instanceof SharedArrayBuffer ? b.slice() : b));
+        list = r.batches; // the caller's own bytes: a host copies what it shares (thread-transport.ts)
       }
       for (const bytes of list) {
         validateBatch(bytes, undefined, false);

@@ -23,7 +23,7 @@ import type { ProduceLane } from './produce-lane.js';
 import { RingTailReader } from './tail-reader.js';
 import { ThreadHost, type ThreadHostOptions } from './thread-host.js';
 import { MAIN_CLIENT_ID } from './envelope.js';
-import type { Produce, ProduceAck } from '../../actors/messages.js';
+import type { FetchReply, Produce, ProduceAck } from '../../actors/messages.js';
 
 interface Pending {
   resolve(m: Message | undefined): void;
@@ -93,6 +93,7 @@ export class ThreadTransport implements HostTransport {
   private onClientMessage(msg: Message): void {
     const reqId = (msg as { reqId?: number }).reqId;
     if (msg.type !== 'StatusEvent' && typeof reqId === 'number' && this.pending.has(reqId)) {
+      if (msg.type === 'FetchReply') ownBatches(msg as FetchReply);
       this.settle(reqId, msg);
       return;
     }
@@ -290,4 +291,9 @@ export class ThreadTransport implements HostTransport {
     const err = new RivuletError(ErrorCode.CLUSTER_CLOSED, 'cluster shut down');
     for (const reqId of [...this.pending.keys()]) this.settle(reqId, undefined, err);
   }
+}
+
+/** Memory-mode fetch replies carry views of the log's shared chunks: copy each batch that leaves the host. */
+function ownBatches(r: FetchReply): void {
+  r.batches = r.batches.map((b) => (b.buffer instanceof SharedArrayBuffer ? b.slice() : b));
 }
