@@ -20,7 +20,7 @@ import type { BatchBuilder, BatchOptions } from '../storage/index.js';
 import { BatchBuffers } from './batch-buffers.js';
 import { RivuletError, ErrorCode, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
-import { batchBufferBytes, type ResolvedProducerOptions } from './producer-options.js';
+import { batchBufferBytes, builderStartBytes, type ResolvedProducerOptions } from './producer-options.js';
 import { PartitionSequence, type ProducerId, type Sealed } from './producer-sequences.js';
 import type { BatchOutcome } from './send-receipt.js';
 
@@ -47,7 +47,7 @@ export class BatchSender {
     private readonly opts: ResolvedProducerOptions,
   ) {
     this.idempotent = opts.idempotent;
-    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(batchBufferBytes(opts)) : null;
+    this.buffers = t.producedBatchesCopied === true ? new BatchBuffers(builderStartBytes(opts), batchBufferBytes(opts)) : null;
   }
 
   /** The producer id and epoch stamped in batches (null: not granted yet, or not idempotent). */
@@ -73,11 +73,13 @@ export class BatchSender {
       seq = ps.take(count);
       stamp = { producerId: this.id.producerId, producerEpoch: ps.epoch, baseSequence: seq };
     }
-    // A big batch leaves in the builder's own (full-size) buffer, swapped for a pooled one; a
-    // small one is copied out (cheap) and the builder keeps its buffer.
+    // A batch that fills a quarter of its builder's buffer or more leaves in that buffer, swapped
+    // for a pooled one of the same size; a small one is copied out (cheap) and the builder keeps
+    // its buffer.
     const b = this.buffers;
-    const pool = b !== null && builder.bufferBytes === b.bufferBytes && builder.sizeBytes >= b.bufferBytes >> 2 ? b : null;
-    const batch = pool ? builder.finishSwap(stamp, pool.take()) : builder.finish(stamp);
+    const size = builder.bufferBytes;
+    const pool = b !== null && b.classOf(size) >= 0 && builder.sizeBytes >= size >> 2 ? b : null;
+    const batch = pool ? builder.finishSwap(stamp, pool.take(size)) : builder.finish(stamp);
     const s: Sealed = { batch, count, bytes: batch.length, outcome, seq };
     const finish = (base: number, err: Error | undefined): void => {
       ps.done(s);

@@ -33,7 +33,7 @@ describe('finishSwap and batch buffers', () => {
   });
 
   it('pools only its own size, up to its bound', () => {
-    const pool = new BatchBuffers(1024, 2);
+    const pool = new BatchBuffers(1024, 1024, 2);
     const x = pool.take();
     pool.give(x.subarray(0, 100));
     expect(pool.take().buffer).toBe(x.buffer);
@@ -43,5 +43,21 @@ describe('finishSwap and batch buffers', () => {
     for (const k of kept) pool.give(k);
     const again = [pool.take(), pool.take(), pool.take()];
     expect(again.filter((g) => kept.some((k) => k.buffer === g.buffer))).toHaveLength(2);
+  });
+
+  it('keeps one free list per power-of-two size class', () => {
+    const pool = new BatchBuffers(1024, 4096);
+    expect([pool.classOf(1024), pool.classOf(2048), pool.classOf(4096)]).toEqual([0, 1, 2]);
+    expect([pool.classOf(512), pool.classOf(3000), pool.classOf(8192)]).toEqual([-1, -1, -1]);
+    const small = pool.take(2048);
+    const big = pool.take(4096);
+    expect([small.length, big.length]).toEqual([2048, 4096]);
+    pool.give(small.subarray(0, 10));
+    pool.give(big.subarray(5, 9));
+    expect(pool.take(4096).buffer).toBe(big.buffer);
+    expect(pool.take(2048).buffer).toBe(small.buffer);
+    expect(pool.take(1024).length).toBe(1024);
+    expect(() => pool.take(3000)).toThrow(RangeError);
+    expect(() => new BatchBuffers(1000, 4096)).toThrow(RangeError);
   });
 });
