@@ -1,16 +1,19 @@
 /**
- * The one promise behind `producer.sendBatch(records)`: records placed in open batches are noted
- * by (outcome, index) in two arrays allocated once per call — no receipt, promise or closure per
- * record — and the call's promise settles when every distinct batch outcome it touched settled.
- * A record that had to wait behind backpressure keeps its SendReceipt (bound later); only those
- * cost a promise each.
+ * The one promise behind `producer.sendBatch(records)`: records are noted as RUNS — consecutive
+ * records placed at consecutive indexes of the same open batch are one run (outcome, first index,
+ * length) — so a call of 1,000 records into one partition notes one or two runs, not 1,000 slots;
+ * no receipt, promise or closure per record. The call's promise settles when every distinct batch
+ * outcome it touched settled. A record that had to wait behind backpressure is a run of its own
+ * with its SendReceipt (bound later); only those cost a promise each.
  *
- *   slot i:  outcomes[i] = BatchOutcome  → offset = outcome.base + indexes[i]
- *            outcomes[i] = SendReceipt   → its own metadata once it settles (queued record)
+ *   run r:  outcomes[r] = BatchOutcome → records start[r] … start[r]+length[r]-1 of that batch
+ *           outcomes[r] = SendReceipt  → one queued record, its own metadata once it settles
  *
  * Invariants:
+ * - Runs are in record order; their lengths add up to the records noted.
  * - Each distinct outcome is waited on once per call (outcome.tag dedupes interleaved partitions).
- * - The promise resolves with one RecordMetadata per record, in order, or rejects with the first
+ * - With metadata (the default) the promise resolves with one RecordMetadata per record, in order;
+ *   without, with undefined (nothing is allocated per record). Either way it rejects with the first
  *   failed record's error in record order. Every record counts as observed (flush() does not
  *   report failures this promise carries).
  */
@@ -19,40 +22,49 @@ import { SendReceipt, type BatchOutcome, type RecordMetadata } from './send-rece
 let nextTag = 1;
 
 export class BatchReceipt {
-  readonly outcomes: (BatchOutcome | SendReceipt)[];
-  readonly indexes: Int32Array;
-  private n = 0;
+  private outcomes: (BatchOutcome | SendReceipt)[] = [];
+  private starts: number[] = [];
+  private lengths: number[] = [];
+  private records = 0;
 
-  constructor(readonly topic: string, capacity: number) {
-    this.outcomes = new Array<BatchOutcome | SendReceipt>(capacity);
-    this.indexes = new Int32Array(capacity);
-  }
+  constructor(readonly topic: string) {}
 
-  /** The record placed at `index` of the batch whose outcome is `outcome`. */
+  /** The next record was placed at `index` of the batch whose outcome is `outcome`. */
   placed(outcome: BatchOutcome, index: number): void {
     outcome.observed++;
-    this.outcomes[this.n] = outcome;
-    this.indexes[this.n++] = index;
+    this.records++;
+    const last = this.outcomes.length - 1;
+    if (last >= 0 && this.outcomes[last] === outcome && this.starts[last]! + this.lengths[last]! === index) {
+      this.lengths[last]!++;
+      return;
+    }
+    this.outcomes.push(outcome);
+    this.starts.push(index);
+    this.lengths.push(1);
   }
 
-  /** The record waits in the producer's queue with `receipt`. */
+  /** The next record waits in the producer's queue with `receipt`. */
   queued(receipt: SendReceipt): void {
-    this.outcomes[this.n++] = receipt;
+    this.records++;
+    this.outcomes.push(receipt);
+    this.starts.push(0);
+    this.lengths.push(1);
   }
 
-  /** One promise for every record noted. */
-  settle(): Promise<RecordMetadata[]> {
-    return new Promise<RecordMetadata[]>((resolve, reject) => {
+  /** One promise for every record noted: their metadata, or undefined when `metadata` is false. */
+  settle(metadata: true): Promise<RecordMetadata[]>;
+  settle(metadata: boolean): Promise<RecordMetadata[] | undefined>;
+  settle(metadata: boolean): Promise<RecordMetadata[] | undefined> {
+    return new Promise<RecordMetadata[] | undefined>((resolve, reject) => {
       const tag = nextTag++;
       let waiting = 1; // released below, after every outcome was counted
       const done = (): void => {
         if (--waiting > 0) return;
-        const out = this.result();
-        if (out instanceof Error) reject(out);
-        else resolve(out);
+        const err = this.firstError();
+        if (err) reject(err);
+        else resolve(metadata ? this.result() : undefined);
       };
-      for (let i = 0; i < this.n; i++) {
-        const o = this.outcomes[i]!;
+      for (const o of this.outcomes) {
         if (o instanceof SendReceipt) {
           waiting++;
           o.then(done, done);
@@ -66,13 +78,26 @@ export class BatchReceipt {
     });
   }
 
-  private result(): RecordMetadata[] | Error {
-    const out = new Array<RecordMetadata>(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const o = this.outcomes[i]!;
-      const m = o instanceof SendReceipt ? o.settledMetadata() : o.metadata(this.indexes[i]!);
+  private firstError(): Error | undefined {
+    for (let r = 0; r < this.outcomes.length; r++) {
+      const o = this.outcomes[r]!;
+      const m = o instanceof SendReceipt ? o.settledMetadata() : o.error;
       if (m instanceof Error) return m;
-      out[i] = m;
+    }
+    return undefined;
+  }
+
+  private result(): RecordMetadata[] {
+    const out = new Array<RecordMetadata>(this.records);
+    let i = 0;
+    for (let r = 0; r < this.outcomes.length; r++) {
+      const o = this.outcomes[r]!;
+      if (o instanceof SendReceipt) {
+        out[i++] = o.settledMetadata() as RecordMetadata;
+        continue;
+      }
+      const end = this.starts[r]! + this.lengths[r]!;
+      for (let index = this.starts[r]!; index < end; index++) out[i++] = o.metadata(index) as RecordMetadata;
     }
     return out;
   }

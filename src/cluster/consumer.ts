@@ -17,7 +17,7 @@
 import type { HostTransport, TailRead, TailReader } from '../runtime/transport.js';
 import { replicaActorId, type Fetch, type FetchReply, type Isolation, type PartitionInfo } from '../../actors/messages.js';
 import { batchBaseOffset, batchLastOffset, decodeBatch, validateBatch, type Record, type RecordHeader } from '../storage/index.js';
-import { RecordBatchView } from '../storage/batch-view.js';
+import { BatchIndexScratch, RecordBatchView } from '../storage/batch-view.js';
 import { RivuletError, ErrorCode, OffsetOutOfRangeError, fromPlainError } from '../runtime/errors.js';
 import type { Admin } from './admin.js';
 import { checkOffsetSpec, resolveOffset, type OffsetSpec, Offset } from './offset.js';
@@ -43,6 +43,9 @@ export interface ConsumerRecord extends Record {
  * `valueAt(i)` (a view of the batch bytes), `valueSizeAt(i)`, `keyAt(i)`, `timestampAt(i)`,
  * `headersAt(i)` — or as objects through `records` (decoded on first access) / `recordAt(i)`.
  * Index 0 is the first record at or after the position, whatever the batch's baseOffset.
+ * A consumer's batches share one record index (BatchIndexScratch): reading batch after batch
+ * allocates nothing per record; going back and forth between two held batches is correct but
+ * re-indexes the batch read at each switch.
  */
 export class ConsumedBatch {
   private decoded: Record[] | undefined;
@@ -54,6 +57,8 @@ export class ConsumedBatch {
     readonly bytes: Uint8Array,
     /** First offset this consumer had not yet seen when the batch arrived. */
     private readonly fromOffset: number,
+    /** The consumer's shared record index (none: this batch's own). */
+    private readonly scratch?: BatchIndexScratch,
   ) {}
   get baseOffset(): number {
     return batchBaseOffset(this.bytes);
@@ -69,7 +74,7 @@ export class ConsumedBatch {
     if (!this.lazy) {
       // The leader verified the CRC when the batch entered its log; the bytes reached us through
       // shared memory, structured clone or a socket frame, so only the framing is re-checked here.
-      this.lazy = RecordBatchView.of(this.bytes, { verifyCrc: false });
+      this.lazy = RecordBatchView.of(this.bytes, { verifyCrc: false, scratch: this.scratch });
       this.skip = this.lazy.indexOf(this.fromOffset);
     }
     return this.lazy;
@@ -88,6 +93,14 @@ export class ConsumedBatch {
   }
   timestampAt(i: number): number {
     return this.view.timestampAt(this.at(i));
+  }
+  /** The batch's firstTimestamp (timestampAt(i) = firstTimestamp + timestampDeltaAt(i)). */
+  get firstTimestamp(): number {
+    return this.view.firstTimestamp;
+  }
+  /** timestampAt(i) - firstTimestamp, without making a double (allocation-free). */
+  timestampDeltaAt(i: number): number {
+    return this.view.timestampDeltaAt(this.at(i));
   }
   /** The key as a view of the batch bytes (no copy), or null. */
   keyAt(i: number): Uint8Array | null {
@@ -155,6 +168,8 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
   private leader: number;
   /** The tail reader of the current leader replica (undefined: the host has none). */
   private tail: { replica: string; reader: TailReader | undefined } | undefined;
+  /** The record index this consumer's batches share (ConsumedBatch). */
+  private readonly indexScratch = new BatchIndexScratch();
 
   constructor(
     readonly topic: string,
@@ -265,7 +280,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerRecord> {
       for (const bytes of list) {
         validateBatch(bytes, undefined, false);
         if (batchLastOffset(bytes) < this.next) continue;
-        const batch = new ConsumedBatch(this.partition, bytes, this.next);
+        const batch = new ConsumedBatch(this.partition, bytes, this.next, this.indexScratch);
         this.next = batchLastOffset(bytes) + 1;
         yield batch;
         if (this.closed) return;

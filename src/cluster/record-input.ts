@@ -63,6 +63,18 @@ export function checkBytes(v: unknown, what: string): Uint8Array {
   throw invalid(`${what} must be a string, Uint8Array or Buffer, got ${describeValue(v)}`, { argument: what });
 }
 
+/** sendBatch options. `metadata: false`: resolve with undefined, not one RecordMetadata per record (nothing allocated per record). */
+export interface SendBatchOptions { metadata?: boolean }
+
+/** INVALID_ARGUMENT for anything but undefined or { metadata?: boolean }. */
+export function checkSendBatchOptions(opts: unknown): RivuletError | undefined {
+  if (opts === undefined) return undefined;
+  const bad = typeof opts !== 'object' || opts === null || Array.isArray(opts) || Object.keys(opts).some((k) => k !== 'metadata');
+  const m = bad ? undefined : (opts as SendBatchOptions).metadata;
+  if (bad || (m !== undefined && typeof m !== 'boolean')) return invalid(`sendBatch options must be { metadata?: boolean }, got ${describeValue(opts)}`);
+  return undefined;
+}
+
 /** A key: null/undefined (no key) or bytes as a value. */
 export function checkKey(k: unknown): Uint8Array | null {
   return k === null || k === undefined ? null : checkBytes(k, 'key');

@@ -50,6 +50,11 @@ export interface BatchBuilderOptions {
   initialBytes?: number;
   /** Largest batch this builder makes; default (and at most) MAX_BATCH_BYTES. */
   maxBatchBytes?: number;
+  /**
+   * The time add() uses for a record passed without one: clock[0] (ms). A producer keeps its clock
+   * in a Float64Array so the timestamp never travels as a boxed number (one per record).
+   */
+  clock?: Float64Array;
 }
 
 const DEFAULT_INITIAL_BYTES = 16 * 1024;
@@ -82,8 +87,9 @@ export class BatchBuilder {
   private buf: Uint8Array;
   private pos = HEADER_BYTES;
   private n = 0;
-  private minTimestamp = 0;
-  private maxTimestamp = 0;
+  /** [min, max] record timestamp, [2] the record being added (a typed array: a double stored into a field may be boxed). */
+  private readonly ts = new Float64Array(3);
+  private readonly clock: Float64Array | undefined;
   private readonly initialBytes: number;
   private readonly maxBatchBytes: number;
   private readonly cursor: Cursor = { pos: 0 };
@@ -98,6 +104,8 @@ export class BatchBuilder {
     assert(Number.isInteger(initial) && initial >= 0, `initialBytes ${initial} must be a non-negative integer`);
     this.initialBytes = Math.min(Math.max(initial, 2 * HEADER_BYTES), this.maxBatchBytes);
     this.buf = new Uint8Array(this.initialBytes);
+    this.clock = opts.clock;
+    assert(this.clock === undefined || this.clock.length >= 1, 'clock must hold at least one element');
   }
 
   get count(): number {
@@ -113,15 +121,22 @@ export class BatchBuilder {
    * Append one record. Throws RecordTooLargeError, leaving the builder as it was, when the batch
    * would exceed maxBatchBytes (data.batchRecords tells whether an empty batch would take it).
    */
-  add(key: Uint8Array | null, value: Uint8Array, timestamp: number, headers?: RecordHeader[]): void {
+  add(key: Uint8Array | null, value: Uint8Array, recordTimestamp: number | undefined, headers?: RecordHeader[]): void {
+    const ts = this.ts;
+    // Through ts[2]: the timestamp stays an unboxed double (a local that is sometimes the boxed
+    // argument and sometimes clock[0] would be boxed — an allocation per record).
+    if (recordTimestamp !== undefined) ts[2] = recordTimestamp;
+    else if (this.clock !== undefined) ts[2] = this.clock[0]!;
+    else assert(false, 'a record without a timestamp needs the builder clock option');
+    const timestamp = ts[2]!;
     if (!Number.isSafeInteger(timestamp)) assert(false, `record timestamp ${timestamp} is not a safe integer`);
-    let base = this.minTimestamp;
+    let base = ts[0]!;
     let recordsEnd = this.pos;
     let shift = 0;
     if (this.n === 0) {
       base = timestamp;
     } else if (timestamp < base) {
-      assert(this.maxTimestamp - timestamp <= Number.MAX_SAFE_INTEGER, 'batch timestamps span more than 2^53 - 1 ms');
+      assert(ts[1]! - timestamp <= Number.MAX_SAFE_INTEGER, 'batch timestamps span more than 2^53 - 1 ms');
       shift = base - timestamp;
       recordsEnd = this.rebasedEnd(shift);
       base = timestamp;
@@ -143,8 +158,8 @@ export class BatchBuilder {
     this.pos = writeRecord(this.buf, this.pos, bodyBytes, timestampDelta, this.n, key, value, headers);
     assert(this.pos === end, 'record size mismatch');
     this.n++;
-    this.minTimestamp = base;
-    if (this.n === 1 || timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    ts[0] = base;
+    if (this.n === 1 || timestamp > ts[1]!) ts[1] = timestamp;
   }
 
   /** Write header and CRC; return the batch (a fresh array) and reset the builder for reuse. */
@@ -193,8 +208,8 @@ export class BatchBuilder {
     b[BatchLayout.magic] = BatchLayout.magicValue;
     writeI16(b, BatchLayout.attributes, 0);
     writeI32(b, BatchLayout.lastOffsetDelta, this.n - 1);
-    writeI64(b, BatchLayout.firstTimestamp, this.minTimestamp);
-    writeI64(b, BatchLayout.maxTimestamp, this.maxTimestamp);
+    writeI64(b, BatchLayout.firstTimestamp, this.ts[0]!);
+    writeI64(b, BatchLayout.maxTimestamp, this.ts[1]!);
     writeI64(b, BatchLayout.producerId, producerId);
     writeI16(b, BatchLayout.producerEpoch, producerEpoch);
     writeI32(b, BatchLayout.baseSequence, baseSequence);
@@ -207,8 +222,8 @@ export class BatchBuilder {
   reset(): void {
     this.pos = HEADER_BYTES;
     this.n = 0;
-    this.minTimestamp = 0;
-    this.maxTimestamp = 0;
+    this.ts[0] = 0;
+    this.ts[1] = 0;
     if (this.buf.length > Math.max(this.initialBytes, KEEP_BUFFER_BYTES)) this.buf = new Uint8Array(this.initialBytes);
   }
 

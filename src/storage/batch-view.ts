@@ -5,12 +5,9 @@
  * answers accessors from it — a key or value is sliced (a subarray view, no copy) only when asked
  * for, and `valueSizeAt`/`keySizeAt` answer without even that.
  *
- * Index (built once, on first access; one Int32Array + one Float64Array per batch):
- *
- *   index[i * 8 + …]   0 offsetDelta   1 keyStart (-1 = null key)   2 keyLength
- *                      3 valueStart    4 valueLength                5 headersStart
- *                      6 headerCount   7 recordEnd (byte after the record)
- *   timestamps[i]      absolute timestamp (firstTimestamp + timestampDelta)
+ * Index (batch-index.ts: eight int32 words and a timestamp delta per record), built on first
+ * access — in the view's own arrays, or in a BatchIndexScratch its reader shares (no index
+ * allocated per batch).
  *
  *   bytes: [ 61-byte header | len attrs tsΔ offΔ keyLen key valLen value hdrCount hdrs… | … ]
  *                             └─ record 0 ───────────────────────────────────────────┘
@@ -30,9 +27,10 @@ import { BatchLayout, validateBatch } from './batch-header.js';
 import { CorruptBatchError } from './errors.js';
 import { corrupt, MIN_RECORD_BODY_BYTES, MIN_RECORD_BYTES, readLength, type Record, type RecordHeader } from './record-codec.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
+import { BatchIndexScratch, IndexField as F, INDEX_STRIDE as STRIDE } from './batch-index.js';
 
-const STRIDE = 8 as const;
-const F = { offsetDelta: 0, keyStart: 1, keyLength: 2, valueStart: 3, valueLength: 4, headersStart: 5, headerCount: 6, recordEnd: 7 } as const;
+export { BatchIndexScratch } from './batch-index.js';
+
 const COMPRESSION_MASK = 0x07;
 const utf8Decoder = new TextDecoder('utf-8');
 
@@ -51,27 +49,32 @@ const NEXT = new Int32Array(1);
 
 /** Zigzag varint at b[p], before `end`; one- and two-byte varints inline, the rest checked by varint.ts. */
 function varintAt(b: Uint8Array, p: number, end: number): number {
-  if (p + 1 < end) {
+  if (p < end) {
     const x = b[p]!;
     if (x < 0x80) {
       NEXT[0] = p + 1;
       return (x >>> 1) ^ -(x & 1);
     }
-    const y = b[p + 1]!;
-    if (y < 0x80) {
-      const z = (x & 0x7f) | (y << 7);
-      NEXT[0] = p + 2;
-      return (z >>> 1) ^ -(z & 1);
+    if (p + 1 < end) {
+      const y = b[p + 1]!;
+      if (y < 0x80) {
+        const z = (x & 0x7f) | (y << 7);
+        NEXT[0] = p + 2;
+        return (z >>> 1) ^ -(z & 1);
+      }
     }
   }
   return varintSlow(b, p, end);
 }
 
+/** The slow path's cursor (module scratch: a cursor per call was an allocation per record). */
+const SLOW: Cursor = { pos: 0 };
+
 /** Three or more bytes, or too close to `end` for the inline paths: varint.ts's checked reader. */
 function varintSlow(b: Uint8Array, p: number, end: number): number {
-  const c: Cursor = { pos: p };
-  const v = readVarint(b, c, end);
-  NEXT[0] = c.pos;
+  SLOW.pos = p;
+  const v = readVarint(b, SLOW, end);
+  NEXT[0] = SLOW.pos;
   return v;
 }
 
@@ -80,11 +83,14 @@ export interface BatchViewOptions {
   verifyCrc?: boolean;
   /** When given, a batch whose baseOffset differs is corrupt. */
   expectedBaseOffset?: number;
+  /** Index arrays shared with the reader's other views (see BatchIndexScratch). */
+  scratch?: BatchIndexScratch;
 }
 
 export class RecordBatchView {
   private index: Int32Array | undefined;
   private timestamps: Float64Array | undefined;
+  private scratch: BatchIndexScratch | undefined;
 
   private constructor(
     /** The batch's bytes (exactly sizeBytes long). */
@@ -110,7 +116,9 @@ export class RecordBatchView {
     const firstTimestamp = i64(bytes, BatchLayout.firstTimestamp, 'firstTimestamp');
     i64(bytes, BatchLayout.maxTimestamp, 'maxTimestamp'); // checked as decodeBatch checks them
     i64(bytes, BatchLayout.producerId, 'producerId');
-    return new RecordBatchView(total === bytes.length ? bytes : bytes.subarray(0, total), baseOffset, firstTimestamp, i32(bytes, BatchLayout.lastOffsetDelta), count);
+    const view = new RecordBatchView(total === bytes.length ? bytes : bytes.subarray(0, total), baseOffset, firstTimestamp, i32(bytes, BatchLayout.lastOffsetDelta), count);
+    view.scratch = opts.scratch;
+    return view;
   }
 
   get sizeBytes(): number {
@@ -123,9 +131,15 @@ export class RecordBatchView {
   offsetAt(i: number): number {
     return this.baseOffset + this.word(i, F.offsetDelta);
   }
+  /** timestampAt(i) - firstTimestamp: no double is made (an absolute timestamp is one, boxed unless the caller's code is inlined). */
+  timestampDeltaAt(i: number): number {
+    this.word(i, F.offsetDelta);
+    const d = this.timestamps![i]!;
+    return (d | 0) === d ? d | 0 : d; // an int32 leaves as a small integer, not a boxed double
+  }
   timestampAt(i: number): number {
     this.word(i, F.offsetDelta);
-    return this.timestamps![i]!;
+    return this.firstTimestamp + this.timestamps![i]!;
   }
   /** The key (a view of the batch bytes), or null. */
   keyAt(i: number): Uint8Array | null {
@@ -169,7 +183,7 @@ export class RecordBatchView {
   }
   /** The whole record as an object (allocates: the convenience path). */
   recordAt(i: number): Record {
-    return { offset: this.offsetAt(i), timestamp: this.timestamps![i]!, key: this.keyAt(i), value: this.valueAt(i), headers: this.headersAt(i) };
+    return { offset: this.offsetAt(i), timestamp: this.firstTimestamp + this.timestamps![i]!, key: this.keyAt(i), value: this.valueAt(i), headers: this.headersAt(i) };
   }
   /** Check every record now (CorruptBatchError as decodeBatch would throw it), without objects. */
   checkRecords(): void {
@@ -196,17 +210,25 @@ export class RecordBatchView {
   /** Word `f` of record `i`, building the index first if needed. */
   private word(i: number, f: number): number {
     if (!(i >= 0 && i < this.count)) throw new RangeError(`record index ${i} outside [0, ${this.count})`);
-    return (this.index ?? this.build())[i * STRIDE + f]!;
+    const idx = this.index !== undefined && (this.scratch === undefined || this.scratch.owner === this) ? this.index : this.build();
+    return idx[i * STRIDE + f]!;
   }
 
   private build(): Int32Array {
     const b = this.bytes;
     const total = b.length;
     const count = this.count;
-    const idx = new Int32Array(count * STRIDE);
-    const ts = new Float64Array(count);
+    const scratch = this.scratch;
+    scratch?.take(count);
+    const idx = scratch ? scratch.index : new Int32Array(count * STRIDE);
+    const ts = scratch ? scratch.timestamps : new Float64Array(count);
     const c: Cursor = { pos: BatchLayout.headerBytes };
     let prev = -1;
+    // Offsets: baseOffset + delta is safe iff delta ≤ this bound (exact: 0 ≤ baseOffset ≤ 2^53 - 1).
+    const maxOffsetDelta = Number.MAX_SAFE_INTEGER - this.baseOffset;
+    // Timestamps: an int32 delta from a firstTimestamp this far from the limits is always safe; any
+    // other delta gets the exact check (which makes a double: rare).
+    const int32DeltaSafe = Math.abs(this.firstTimestamp) <= Number.MAX_SAFE_INTEGER - 2 ** 31;
     for (let i = 0, o = 0; i < count; i++, o += STRIDE) {
       const at = c.pos;
       const len = varintAt(b, at, total);
@@ -215,7 +237,10 @@ export class RecordBatchView {
       let p = NEXT[0]! + 1; // attributes: unused
       let tsDelta: number;
       const x = b[p]!; // p < end: len ≥ MIN_RECORD_BODY_BYTES
-      if (x < 0x80) { tsDelta = (x >>> 1) ^ -(x & 1); p++; } else { c.pos = p; tsDelta = readVarlong(b, c, end); p = c.pos; }
+      const y = b[p + 1]!; // p + 1 < end: the record holds more fields
+      if (x < 0x80) { tsDelta = (x >>> 1) ^ -(x & 1); p++; }
+      else if (y < 0x80) { const z = (x & 0x7f) | (y << 7); tsDelta = (z >>> 1) ^ -(z & 1); p += 2; } // deltas < 8 s
+      else { c.pos = p; tsDelta = readVarlong(b, c, end); p = c.pos; }
       const offsetDelta = varintAt(b, p, end);
       const keyLength = varintAt(b, NEXT[0]!, end);
       p = NEXT[0]!;
@@ -244,18 +269,18 @@ export class RecordBatchView {
       if (offsetDelta <= prev || offsetDelta > this.lastOffsetDelta) {
         throw new CorruptBatchError(`record offsetDelta ${offsetDelta} out of order (previous ${prev}, last ${this.lastOffsetDelta})`, { offsetDelta });
       }
-      const timestamp = this.firstTimestamp + tsDelta;
-      if (!Number.isSafeInteger(this.baseOffset + offsetDelta) || !Number.isSafeInteger(timestamp)) {
+      if (offsetDelta > maxOffsetDelta || !((int32DeltaSafe && (tsDelta | 0) === tsDelta) || Number.isSafeInteger(this.firstTimestamp + tsDelta))) {
         throw new CorruptBatchError('record offset or timestamp outside the safe integer range', { offsetDelta });
       }
       prev = offsetDelta;
       idx[o + F.offsetDelta] = offsetDelta;
       idx[o + F.recordEnd] = end;
-      ts[i] = timestamp;
+      ts[i] = tsDelta;
     }
     if (c.pos !== total) throw new CorruptBatchError(`records end at byte ${c.pos}, batch ends at ${total}`, { pos: c.pos, total });
     this.timestamps = ts;
     this.index = idx;
+    if (scratch) scratch.owner = this;
     return idx;
   }
 }

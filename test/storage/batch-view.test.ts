@@ -10,7 +10,7 @@ import { BatchLayout } from '../../src/storage/batch-header.js';
 import { crc32c } from '../../src/storage/crc32c.js';
 import { CorruptBatchError } from '../../src/runtime/errors.js';
 import { type Record, type RecordInput, decodeBatch, encodeBatch } from '../../src/storage/record-batch.js';
-import { RecordBatchView } from '../../src/storage/batch-view.js';
+import { BatchIndexScratch, RecordBatchView } from '../../src/storage/batch-view.js';
 import { ConsumedBatch } from '../../src/cluster/consumer.js';
 
 fc.configureGlobal({ seed: 0x1a2b, numRuns: 300 });
@@ -75,6 +75,35 @@ describe('lazy batches equal the eager decode', () => {
         const eager = decodeBatch(bytes).records;
         expectSame(bytes, eager, baseOffset + skip);
       }),
+    );
+  });
+
+  it('views sharing one index scratch, read interleaved, equal the eager decode (and a corrupt one leaves the scratch usable)', () => {
+    fc.assert(
+      fc.property(arbBatch, arbBatch, fc.nat(1000), ([ra, baseA, tsA], [rb, baseB, tsB], seed) => {
+        const a = encodeBatch(ra, { baseOffset: baseA, timestamp: tsA });
+        const b = encodeBatch(rb, { baseOffset: baseB, timestamp: tsB });
+        const eager = [decodeBatch(a).records, decodeBatch(b).records];
+        const scratch = new BatchIndexScratch();
+        const views = [RecordBatchView.of(a, { verifyCrc: false, scratch }), RecordBatchView.of(b, { verifyCrc: false, scratch })];
+        for (let step = 0; step < 60; step++) {
+          const v = (seed + step * 7) % 2; // alternate, irregularly
+          const i = (seed + step * 13) % views[v]!.count;
+          const r = eager[v]![i]!;
+          expect(views[v]!.offsetAt(i)).toBe(r.offset);
+          expect(views[v]!.firstTimestamp + views[v]!.timestampDeltaAt(i)).toBe(r.timestamp);
+          expect(hex(views[v]!.valueAt(i))).toBe(hex(r.value));
+          expect(plain(views[v]!.recordAt(i))).toEqual(plain(r));
+        }
+        // A view of damaged bytes throws while building into the scratch; the others still read right.
+        const bad = a.slice();
+        bad[BatchLayout.headerBytes] = 0x7f; // first record's length varint: far past the batch end
+        expect(() => RecordBatchView.of(bad, { verifyCrc: false, scratch }).offsetAt(0)).toThrow(CorruptBatchError);
+        expect(scratch.owner).toBe(null);
+        expect(views[0]!.offsetAt(0)).toBe(eager[0]![0]!.offset);
+        expect(views[1]!.offsetAt(views[1]!.count - 1)).toBe(eager[1]![eager[1]!.length - 1]!.offset);
+      }),
+      { numRuns: 150 },
     );
   });
 
