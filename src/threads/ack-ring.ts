@@ -20,8 +20,10 @@
  *   Atomics.load of `written` shows it, and bumps `read` after copying it out.
  * - No lost wake-up: main raises `waiting`, re-checks `written`, then waits on the value it saw;
  *   the worker bumps `written`, then clears a raised `waiting` and notifies (seq-cst Atomics).
- * - Doorbell: main posts one only when it flips the word 0 → 1; the worker stores 0 BEFORE it
- *   drains its produce ring, so a frame committed before a skipped post is always drained.
+ * - Doorbell: main rings (Atomics.notify on word 0) only when it flips the word 0 → 1; the worker
+ *   sleeps on the word with Atomics.waitAsync while it is 0 and stores 0 BEFORE it drains its
+ *   produce ring, so a frame committed before a skipped ring is always drained. The worker's wait
+ *   checks the value and main's notify wakes under V8's futex lock: no ring is lost.
  */
 export const ACK_RING = { headerBytes: 64, entryBytes: 24, capacity: 4096 } as const;
 
@@ -81,10 +83,34 @@ export class AckRingWriter extends AckRingView {
   takeDoorbell(): void {
     Atomics.store(this.i32, DOORBELL, 0);
   }
+
+  private bellArmed = false;
+
+  /**
+   * Sleep on the doorbell word (at most one wait at a time): `rung` runs once main rang, or at
+   * once (synchronously) when the word is already 1 — a frame waits to be drained.
+   */
+  listen(rung: () => void): void {
+    if (this.bellArmed) return;
+    const r = waitAsync(this.i32, DOORBELL, 0);
+    if (!r.async) return rung();
+    this.bellArmed = true;
+    void r.value.then(() => {
+      this.bellArmed = false;
+      rung();
+    });
+  }
 }
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => WaitAsyncResult }).waitAsync;
+
+/** Main's side of the doorbell: true when this call flipped the word 0 → 1 and woke the worker. */
+export function ringDoorbell(bell: Int32Array): boolean {
+  if (Atomics.exchange(bell, DOORBELL, 1) !== 0) return false;
+  Atomics.notify(bell, DOORBELL);
+  return true;
+}
 
 /** Main's side: drain acks into `sink`, sleep while `sink.waiting()` (the lane flips the doorbell word). */
 export class AckRingReader extends AckRingView {

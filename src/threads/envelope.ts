@@ -25,7 +25,6 @@ export type Envelope =
   | { k: 'port'; peer: number; port: MessagePort }
   | { k: 'ring'; replica: ActorId; sab: SharedArrayBuffer }
   | { k: 'prodRing'; sab: SharedArrayBuffer }
-  | { k: 'doorbell' }
   /** The worker's ack ring and doorbell word (ack-ring.ts), sent once by its produce lane. */
   | { k: 'ackRing'; sab: SharedArrayBuffer }
   | { k: 'produceError'; reqId: number; error: PlainError }

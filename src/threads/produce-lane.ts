@@ -7,12 +7,13 @@
  * - One lane (one RingWriter) per worker, owned by the ThreadHost; nothing else writes the ring.
  * - A frame is filled completely before it is published (`place` reserves, fills, commits).
  * - Doorbells are coalesced: none while the worker has not yet started draining for the previous
- *   one (the doorbell word of ack-ring.ts), never to a worker that has exited.
+ *   one (the doorbell word of ack-ring.ts, which the worker sleeps on), never to a worker that has
+ *   exited.
  * - Acks come back through the lane's ack ring (ack-ring.ts) to the sink the transport gave
  *   (`expectAck`); error acks keep the message path.
  */
 import { RingWriter } from '../storage/index.js';
-import { AckRingReader, createAckRing } from './ack-ring.js';
+import { AckRingReader, createAckRing, ringDoorbell } from './ack-ring.js';
 import type { Envelope } from './envelope.js';
 import { writeProduceFrame, type AcksCode } from './produce-frame.js';
 import type { WorkerSlot } from './worker-slot.js';
@@ -20,11 +21,13 @@ import type { WorkerSlot } from './worker-slot.js';
 /**
  * Rings a lane's doorbell as soon as a frame is published — the worker starts on it while main
  * goes on encoding — but only when the doorbell word flips 0 → 1: while a doorbell is unanswered
- * (the worker has not started draining) no other is posted, so there is at most one in flight.
+ * (the worker has not started draining) no other is rung. A ring is an Atomics.notify on the
+ * word the worker sleeps on (ack-ring.ts), not a message: no structured clone, no MessagePort
+ * event on either side.
  */
 export class Doorbells {
   ring(slot: WorkerSlot): void {
-    if (!slot.exited && slot.lane.claimDoorbell()) slot.worker.postMessage({ k: 'doorbell' } satisfies Envelope);
+    if (!slot.exited) slot.lane.ringDoorbell();
   }
 }
 
@@ -51,9 +54,9 @@ export class ProduceLane {
     (this.acks ??= new AckRingReader(this.ackSab, sink)).expect();
   }
 
-  /** True when a doorbell post is needed (see Doorbells). */
-  claimDoorbell(): boolean {
-    return Atomics.exchange(this.bell, 0, 1) === 0;
+  /** Wake the worker unless a ring is still unanswered (see Doorbells). */
+  ringDoorbell(): void {
+    ringDoorbell(this.bell);
   }
 
   /** The worker ended: acks still in the ring go to the sink; stop waiting. */

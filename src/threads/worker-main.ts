@@ -1,8 +1,8 @@
 /**
  * Worker thread entry: hosts an ActorCore for the actors placed here (an SPU and its replicas, or
  * one replica). Routes sends locally, over direct MessagePorts to other workers (batched per
- * drain), or to the main thread; drains its produce rings on doorbells; exposes a low-rate control
- * API over comlink.
+ * drain), or to the main thread; drains its produce rings on doorbells (an Atomics word it sleeps
+ * on, ack-ring.ts); exposes a low-rate control API over comlink.
  *
  * Spawning: under the 'spu' placement an actor of this worker's SPU is started here at once and
  * main is told where it lives (`spawned`), so others can reach it; anything else (the 'replica'
@@ -80,6 +80,7 @@ function route(from: ActorId, to: ActorId, msg: Message): void {
 const driver = new CoreDriver(() => {
   drainProduceRings();
   flush();
+  acks?.listen(driver.wake);
 });
 const host: CoreHost = {
   now: () => Date.now(),
@@ -153,9 +154,7 @@ function handle(env: Envelope): void {
       return;
     case 'ackRing':
       acks = new AckRingWriter(env.sab);
-      return;
-    case 'doorbell':
-      driver.wake(); // (draining right here measured slower for one-at-a-time sends)
+      acks.listen(driver.wake); // doorbells: main notifies the word (ack-ring.ts); re-armed after each drain
       return;
     case 'fault':
       if (env.op === 'crash') {

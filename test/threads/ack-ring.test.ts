@@ -2,10 +2,10 @@
  * The produce-ack ring (src/threads/ack-ring.ts) on its own: entries arrive in order exactly once
  * across many wraps, a full ring refuses instead of overwriting, a sleeping reader is woken by the
  * writer's wake() (Atomics.waitAsync within one thread), and the doorbell word is taken by the
- * worker side. No timing is asserted.
+ * worker side, which sleeps on it and is woken by main's ring. No timing is asserted.
  */
 import { describe, it, expect } from 'vitest';
-import { ACK_RING, AckRingReader, AckRingWriter, createAckRing } from '../../src/threads/ack-ring.js';
+import { ACK_RING, AckRingReader, AckRingWriter, createAckRing, ringDoorbell } from '../../src/threads/ack-ring.js';
 
 interface Got { reqId: number; base: number; last: number }
 
@@ -73,9 +73,43 @@ describe('ack ring', () => {
   it('the worker clears the doorbell word before it drains', () => {
     const sab = createAckRing();
     const bell = new Int32Array(sab, 0, 1);
-    expect(Atomics.exchange(bell, 0, 1)).toBe(0); // main: post one
-    expect(Atomics.exchange(bell, 0, 1)).toBe(1); // main: the worker has not drained yet, skip
+    expect(ringDoorbell(bell)).toBe(true); // main: ring once
+    expect(ringDoorbell(bell)).toBe(false); // main: the worker has not drained yet, skip
     new AckRingWriter(sab).takeDoorbell();
-    expect(Atomics.exchange(bell, 0, 1)).toBe(0); // main: post again
+    expect(ringDoorbell(bell)).toBe(true); // main: ring again
+  });
+
+  it('a listening worker is woken by a ring, and answers at once a ring it missed', async () => {
+    const sab = createAckRing();
+    const bell = new Int32Array(sab, 0, 1);
+    const w = new AckRingWriter(sab);
+    let rings = 0;
+    let rung: () => void = () => {};
+    const heard = () => new Promise<void>((resolve) => (rung = resolve));
+    const onRing = () => {
+      rings++;
+      rung();
+    };
+    let next = heard();
+    w.listen(onRing); // sleeps: nothing rung yet
+    w.listen(onRing); // one wait at a time: no second listener
+    expect(rings).toBe(0);
+    ringDoorbell(bell);
+    await next;
+    expect(rings).toBe(1);
+    // Rung while the worker drained (before it listened again): heard at once, synchronously.
+    w.takeDoorbell();
+    ringDoorbell(bell);
+    next = heard();
+    w.listen(onRing);
+    expect(rings).toBe(2);
+    await next;
+    // Taken, then listening again: the next ring wakes it.
+    w.takeDoorbell();
+    next = heard();
+    w.listen(onRing);
+    ringDoorbell(bell);
+    await next;
+    expect(rings).toBe(3);
   });
 });
