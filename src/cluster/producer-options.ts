@@ -34,7 +34,7 @@ export interface ProducerOptions {
 export const PRODUCER_DEFAULTS = {
   acks: 'all' as AcksMode,
   lingerMs: 0,
-  batchBytes: 64 * 1024,
+  batchBytes: 128 * 1024,
   maxBufferedBytes: 32 * 1024 * 1024,
   deliveryTimeoutMs: 30_000,
   requestTimeoutMs: 10_000,
