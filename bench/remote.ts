@@ -8,9 +8,14 @@
 import { createRequire } from 'node:module';
 import { Kafka } from 'kafkajs';
 import { Cluster, Offset, connect } from '../src/index.js';
-import { rateOf, latencyOf, type Latency, type Rate } from './e2e.js';
+import { cpuUsPerRecord, rateOf, latencyOf, type Latency, type Rate } from './e2e.js';
+import { withServedChild } from './served-process.js';
 
 export interface RemoteRun { client: 'connect()' | 'kafkajs'; recordBytes: number; produce: Rate; endToEnd: Rate; ackLatencyUnderLoad: Latency }
+/** Where the server runs: its own process (the row's figure) or this process's main thread. */
+export type ServedWhere = 'child' | 'in-process';
+/** Client CPU: this process, all threads; server CPU: the child's (0 when in-process: it is in the client's). */
+export interface ConnectRun extends RemoteRun { clientCpuUsPerRecord: number; serverCpuUsPerRecord: number }
 export interface KafkajsEncode { recordBytes: number; encode: Rate }
 
 const WINDOW_RECORDS = 10_000;
@@ -31,48 +36,62 @@ async function served<T>(fn: (bootstrap: string, cluster: Cluster) => Promise<T>
   }
 }
 
-/** connect() client: send() pipelined with a window, a consumer following through Fetch. */
-export function connectCase(recordBytes: number, records: number): Promise<RemoteRun> {
-  return served(async (bootstrap) => {
-    const client = await connect({ brokers: [bootstrap] });
-    try {
-      const producer = await client.producer('bench', { acks: 1 });
-      const value = valueOf(recordBytes);
-      for (let i = 0; i < 5_000; i++) void producer.send(null, value);
-      await producer.flush(); // warm-up: JIT, connections
-      const consumer = await client.consumer('bench', { partition: 0, offset: Offset.absolute(5_000) });
-      const latencies: number[] = [];
-      const every = Math.max(1, Math.floor(records / 4000));
-      const t0 = performance.now();
-      const consumed = (async () => {
-        let seen = 0;
-        for await (const b of consumer.batches()) {
-          const n = b.count;
-          for (let i = 0; i < n; i++) if (b.valueAt(i).length !== recordBytes) throw new Error('short record');
-          seen += n;
-          if (seen >= records) break;
-        }
-        consumer.close();
-      })();
-      const checkpoints: Promise<unknown>[] = [];
-      for (let i = 0; i < records; i++) {
-        const ts = i % every === 0 ? performance.now() : -1;
-        const sent = producer.send(null, value);
-        if (ts >= 0) void sent.then(() => latencies.push(performance.now() - ts), () => {});
-        if (i % (WINDOW_RECORDS / 10) === 0) {
-          checkpoints.push(sent);
-          if (checkpoints.length > 10) await checkpoints.shift();
-        }
+/**
+ * connect() client: send() pipelined with a window, a consumer following through Fetch. 'child':
+ * the server runs in its own process (bench/served-child.ts) — what a connect() user has;
+ * 'in-process': the listener on this process's main thread, beside the client (one core for both).
+ */
+export function connectCase(recordBytes: number, records: number, where: ServedWhere = 'child'): Promise<ConnectRun> {
+  if (where === 'in-process') return served((bootstrap) => connectRun(bootstrap, recordBytes, records, async () => 0));
+  return withServedChild((s) => connectRun(s.bootstrap, recordBytes, records, s.cpuUs));
+}
+
+async function connectRun(bootstrap: string, recordBytes: number, records: number, serverCpuUs: () => Promise<number>): Promise<ConnectRun> {
+  const client = await connect({ brokers: [bootstrap] });
+  try {
+    const producer = await client.producer('bench', { acks: 1 });
+    const value = valueOf(recordBytes);
+    for (let i = 0; i < 5_000; i++) void producer.send(null, value);
+    await producer.flush(); // warm-up: JIT, connections
+    const consumer = await client.consumer('bench', { partition: 0, offset: Offset.absolute(5_000) });
+    const latencies: number[] = [];
+    const every = Math.max(1, Math.floor(records / 4000));
+    const server0 = await serverCpuUs();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const consumed = (async () => {
+      let seen = 0;
+      for await (const b of consumer.batches()) {
+        const n = b.count;
+        for (let i = 0; i < n; i++) if (b.valueAt(i).length !== recordBytes) throw new Error('short record');
+        seen += n;
+        if (seen >= records) break;
       }
-      await producer.flush();
-      const produceMs = performance.now() - t0;
-      await consumed;
-      const e2eMs = performance.now() - t0;
-      return { client: 'connect()', recordBytes, produce: rateOf(records, recordBytes, produceMs), endToEnd: rateOf(records, recordBytes, e2eMs), ackLatencyUnderLoad: latencyOf(latencies) };
-    } finally {
-      await client.close();
+      consumer.close();
+    })();
+    const checkpoints: Promise<unknown>[] = [];
+    for (let i = 0; i < records; i++) {
+      const ts = i % every === 0 ? performance.now() : -1;
+      const sent = producer.send(null, value);
+      if (ts >= 0) void sent.then(() => latencies.push(performance.now() - ts), () => {});
+      if (i % (WINDOW_RECORDS / 10) === 0) {
+        checkpoints.push(sent);
+        if (checkpoints.length > 10) await checkpoints.shift();
+      }
     }
-  });
+    await producer.flush();
+    const produceMs = performance.now() - t0;
+    await consumed;
+    const e2eMs = performance.now() - t0;
+    const clientCpuUsPerRecord = cpuUsPerRecord(cpu0, records);
+    const serverCpuUsPerRecord = Math.round(((await serverCpuUs()) - server0) / records * 1000) / 1000;
+    return {
+      client: 'connect()', recordBytes, produce: rateOf(records, recordBytes, produceMs), endToEnd: rateOf(records, recordBytes, e2eMs), ackLatencyUnderLoad: latencyOf(latencies),
+      clientCpuUsPerRecord, serverCpuUsPerRecord,
+    };
+  } finally {
+    await client.close();
+  }
 }
 
 /** kafkajs producer: batches of 1,000 records, up to 8 requests in flight; rivulet consumes. */

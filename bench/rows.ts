@@ -89,8 +89,13 @@ export function catalogue(sizes: Sizes, yardstick: string | null): BenchCase[] {
   cases.push({
     rows: [{ name: 'connect() 100 B', section: 'remote', unit: 'rec/s', ringBytes: 100, target: { base: 'ring', op: '>=', value: 0.12 } }],
     run: async () => {
-      const r = await connectCase(100, remote);
-      return one('connect() 100 B', { value: r.endToEnd.recordsPerSec, recordsPerSec: r.endToEnd.recordsPerSec, detail: { produce: `${f(r.produce.recordsPerSec)}/s`, 'ack p50/p99 ms': `${r.ackLatencyUnderLoad.p50Ms.toFixed(2)}/${r.ackLatencyUnderLoad.p99Ms.toFixed(2)}` } });
+      const r = await connectCase(100, remote, 'child');
+      const inProcess = await connectCase(100, remote, 'in-process');
+      return one('connect() 100 B', { value: r.endToEnd.recordsPerSec, recordsPerSec: r.endToEnd.recordsPerSec, detail: {
+        produce: `${f(r.produce.recordsPerSec)}/s`, 'CPU µs/rec client/server': `${r.clientCpuUsPerRecord.toFixed(2)}/${r.serverCpuUsPerRecord.toFixed(2)}`,
+        'ack p50/p99 ms': `${r.ackLatencyUnderLoad.p50Ms.toFixed(2)}/${r.ackLatencyUnderLoad.p99Ms.toFixed(2)}`,
+        'in-process': `${f(inProcess.endToEnd.recordsPerSec)}/s`, 'in-process CPU µs/rec': inProcess.clientCpuUsPerRecord.toFixed(2),
+      } });
     },
   });
   cases.push({
