@@ -3,11 +3,14 @@
  * but through the Kafka listener on loopback — rivulet's own `connect()` client (pipelined sends,
  * Fetch-based consumer), and an unmodified kafkajs producer (batches of 1,000 records, several in
  * flight), beside kafkajs's own encoding cost for the same batches (its encoder alone, no socket),
- * which bounds what any broker can make kafkajs do. Measurements only; nothing asserts speed.
+ * which bounds what any broker can make kafkajs do. The server runs in a child process
+ * (served-process.ts), as a daemon would for a connect() or kafkajs user; each case can also run
+ * with the listener in this process ('in-process', one main thread for client and server), the
+ * rows' `in-process` detail. Measurements only; nothing asserts speed.
  */
 import { createRequire } from 'node:module';
 import { Kafka } from 'kafkajs';
-import { Cluster, Offset, connect } from '../src/index.js';
+import { Cluster, Offset, connect, type PartitionConsumer } from '../src/index.js';
 import { cpuUsPerRecord, rateOf, latencyOf, type Latency, type Rate } from './e2e.js';
 import { withServedChild } from './served-process.js';
 
@@ -94,48 +97,61 @@ async function connectRun(bootstrap: string, recordBytes: number, records: numbe
   }
 }
 
-/** kafkajs producer: batches of 1,000 records, up to 8 requests in flight; rivulet consumes. */
-export function kafkajsCase(recordBytes: number, records: number): Promise<RemoteRun> {
-  return served(async (bootstrap, cluster) => {
-    const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: 0 });
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+/**
+ * kafkajs producer: batches of 1,000 records, up to 8 requests in flight; a rivulet consumer
+ * follows — connect()'s when the server is a child process, the embedded one when in-process.
+ */
+export function kafkajsCase(recordBytes: number, records: number, where: ServedWhere = 'child'): Promise<RemoteRun> {
+  if (where === 'in-process') return served((bootstrap, cluster) => kafkajsRun(bootstrap, recordBytes, records, (offset) => cluster.consumer('bench', { partition: 0, offset: Offset.absolute(offset) })));
+  return withServedChild(async (s) => {
+    const client = await connect({ brokers: [s.bootstrap] });
     try {
-      const value = valueOf(recordBytes);
-      const messages = Array.from({ length: BATCH }, () => ({ value }));
-      await producer.send({ topic: 'bench', acks: 1, messages }); // warm-up
-      const consumer = await cluster.consumer('bench', { partition: 0, offset: Offset.absolute(BATCH) });
-      const batches = Math.max(1, Math.floor(records / BATCH));
-      const latencies: number[] = [];
-      const t0 = performance.now();
-      const consumed = (async () => {
-        let seen = 0;
-        for await (const b of consumer.batches()) {
-          seen += b.count;
-          if (seen >= batches * BATCH) break;
-        }
-        consumer.close();
-      })();
-      const inFlight = new Set<Promise<unknown>>();
-      for (let i = 0; i < batches; i++) {
-        const ts = performance.now();
-        const p: Promise<unknown> = producer.send({ topic: 'bench', acks: 1, messages }).then(() => {
-          latencies.push(performance.now() - ts);
-          inFlight.delete(p);
-        });
-        inFlight.add(p);
-        if (inFlight.size >= 8) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-      const produceMs = performance.now() - t0;
-      await consumed;
-      const e2eMs = performance.now() - t0;
-      const n = batches * BATCH;
-      return { client: 'kafkajs', recordBytes, produce: rateOf(n, recordBytes, produceMs), endToEnd: rateOf(n, recordBytes, e2eMs), ackLatencyUnderLoad: latencyOf(latencies) };
+      return await kafkajsRun(s.bootstrap, recordBytes, records, (offset) => client.consumer('bench', { partition: 0, offset: Offset.absolute(offset) }));
     } finally {
-      await producer.disconnect();
+      await client.close();
     }
   });
+}
+
+async function kafkajsRun(bootstrap: string, recordBytes: number, records: number, consumerAt: (offset: number) => Promise<PartitionConsumer>): Promise<RemoteRun> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: 0 });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const value = valueOf(recordBytes);
+    const messages = Array.from({ length: BATCH }, () => ({ value }));
+    await producer.send({ topic: 'bench', acks: 1, messages }); // warm-up
+    const consumer = await consumerAt(BATCH);
+    const batches = Math.max(1, Math.floor(records / BATCH));
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    const consumed = (async () => {
+      let seen = 0;
+      for await (const b of consumer.batches()) {
+        seen += b.count;
+        if (seen >= batches * BATCH) break;
+      }
+      consumer.close();
+    })();
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < batches; i++) {
+      const ts = performance.now();
+      const p: Promise<unknown> = producer.send({ topic: 'bench', acks: 1, messages }).then(() => {
+        latencies.push(performance.now() - ts);
+        inFlight.delete(p);
+      });
+      inFlight.add(p);
+      if (inFlight.size >= 8) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const produceMs = performance.now() - t0;
+    await consumed;
+    const e2eMs = performance.now() - t0;
+    const n = batches * BATCH;
+    return { client: 'kafkajs', recordBytes, produce: rateOf(n, recordBytes, produceMs), endToEnd: rateOf(n, recordBytes, e2eMs), ackLatencyUnderLoad: latencyOf(latencies) };
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /** kafkajs's own cost to encode the same Produce requests (its encoder alone, no socket). */

@@ -22,6 +22,7 @@ const ANSWER_LIMIT_MS = 10_000;
 
 export interface ServedChild {
   bootstrap: string;
+  pid: number;
   /** The child's CPU time so far (user + system, all its threads), µs. */
   cpuUs(): Promise<number>;
 }
@@ -63,7 +64,7 @@ export async function withServedChild<T>(fn: (served: ServedChild) => Promise<T>
       child.stdin.write('cpu\n');
       return (JSON.parse(await nextLine(lines, 'cpu answer', ANSWER_LIMIT_MS)) as { cpuUs: number }).cpuUs;
     };
-    return await fn({ bootstrap: `${host}:${port}`, cpuUs });
+    return await fn({ bootstrap: `${host}:${port}`, pid: child.pid!, cpuUs });
   } finally {
     await stopChild(child);
     process.removeListener('exit', killOnExit);
