@@ -29,15 +29,20 @@ export interface ServedChild {
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
-function nextLine(lines: AsyncIterator<string>, what: string, limitMs: number): Promise<string> {
+/** The child's next answer: a line starting with `{"<key>"`; other lines (node flags such as --trace-gc print their own) go to stderr. */
+function nextLine(lines: AsyncIterator<string>, key: string, limitMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`served child: no ${what} within ${limitMs} ms`)), limitMs);
+    timer = setTimeout(() => reject(new Error(`served child: no ${key} within ${limitMs} ms`)), limitMs);
   });
-  const line = lines.next().then((r) => {
-    if (r.done) throw new Error(`served child: ended before its ${what}`);
-    return r.value;
-  });
+  const line = (async () => {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) throw new Error(`served child: ended before its ${key}`);
+      if (r.value.startsWith(`{"${key}"`)) return r.value;
+      process.stderr.write(`served child: ${r.value}\n`);
+    }
+  })();
   return Promise.race([line, limit]).finally(() => clearTimeout(timer));
 }
 
@@ -58,11 +63,11 @@ export async function withServedChild<T>(fn: (served: ServedChild) => Promise<T>
   process.once('exit', killOnExit);
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   try {
-    const first = await nextLine(lines, 'address', START_LIMIT_MS);
+    const first = await nextLine(lines, 'host', START_LIMIT_MS);
     const { host, port } = JSON.parse(first) as { host: string; port: number };
     const cpuUs = async (): Promise<number> => {
       child.stdin.write('cpu\n');
-      return (JSON.parse(await nextLine(lines, 'cpu answer', ANSWER_LIMIT_MS)) as { cpuUs: number }).cpuUs;
+      return (JSON.parse(await nextLine(lines, 'cpuUs', ANSWER_LIMIT_MS)) as { cpuUs: number }).cpuUs;
     };
     return await fn({ bootstrap: `${host}:${port}`, pid: child.pid!, cpuUs });
   } finally {

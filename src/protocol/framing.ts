@@ -16,6 +16,11 @@
  *   pre-allocated from a declared size).
  * - A frame that lies inside one pushed chunk is returned as a subarray of that chunk (zero
  *   copy); the caller must not mutate a chunk after pushing it.
+ * - With `reusedChunks` (the caller reads the socket into one buffer it reuses) no frame and no
+ *   held part is a view of a pushed chunk: every byte is copied before push returns — once: a
+ *   frame of at most `preallocateBytes` is collected straight into its own buffer, allocated when
+ *   its size is known (the only allocation from a declared size, bounded by that option); a
+ *   larger one is kept as copied parts until complete.
  * - Only ProtocolError is thrown.
  */
 import { ProtocolError } from './errors.js';
@@ -25,6 +30,18 @@ export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
 export interface FrameSplitterOptions {
   maxFrameBytes?: number;
+  /** Pushed chunks are overwritten after push returns: copy every byte out (see the invariants). */
+  reusedChunks?: boolean;
+  /** With reusedChunks: frames up to this size are collected into a buffer of their size (default 8 MiB). */
+  preallocateBytes?: number;
+}
+
+const DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
+
+function copyOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+  const out = Buffer.allocUnsafe(end - start); // every byte is written now
+  out.set(chunk.subarray(start, end));
+  return out;
 }
 
 export class FrameSplitter {
@@ -34,8 +51,14 @@ export class FrameSplitter {
   /** Size of the frame being collected, or -1 while its prefix is incomplete. */
   private need = -1;
   private failure: ProtocolError | undefined;
+  private readonly reused: boolean;
+  private readonly preallocate: number;
+  /** reusedChunks: the frame being collected into its own buffer (buffered bytes written so far). */
+  private frame: Uint8Array | undefined;
 
   constructor(opts: FrameSplitterOptions = {}) {
+    this.reused = opts.reusedChunks === true;
+    this.preallocate = opts.preallocateBytes ?? DEFAULT_PREALLOCATE_BYTES;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     if (!Number.isInteger(this.maxFrameBytes) || this.maxFrameBytes < 0 || this.maxFrameBytes > 0x7fffffff) {
       throw new RangeError(`maxFrameBytes must be an int32 >= 0, got ${this.maxFrameBytes}`);
@@ -54,7 +77,7 @@ export class FrameSplitter {
     while (at < chunk.length) {
       if (this.need < 0) {
         const take = Math.min(4 - this.buffered, chunk.length - at);
-        this.parts.push(chunk.subarray(at, at + take));
+        this.parts.push(this.reused ? copyOf(chunk, at, at + take) : chunk.subarray(at, at + take));
         this.buffered += take;
         at += take;
         if (this.buffered < 4) break;
@@ -64,8 +87,22 @@ export class FrameSplitter {
         this.need = size;
       }
       const take = Math.min(this.need - this.buffered, chunk.length - at);
-      if (this.buffered === 0 && take === this.need) {
-        out.push(chunk.subarray(at, at + take)); // whole frame inside this chunk: zero copy
+      if (this.buffered === 0 && take === this.need && this.frame === undefined) {
+        // Whole frame inside this chunk: zero copy, unless the chunk is reused.
+        out.push(this.reused ? copyOf(chunk, at, at + take) : chunk.subarray(at, at + take));
+      } else if (this.reused && this.need <= this.preallocate) {
+        const frame = (this.frame ??= Buffer.allocUnsafe(this.need)); // every byte is written before it is returned
+        frame.set(chunk.subarray(at, at + take), this.buffered);
+        this.buffered += take;
+        if (this.buffered < this.need) break;
+        out.push(frame);
+        this.frame = undefined;
+        this.buffered = 0;
+      } else if (this.reused) {
+        this.parts.push(copyOf(chunk, at, at + take));
+        this.buffered += take;
+        if (this.buffered < this.need) break;
+        out.push(this.take(this.need));
       } else {
         this.parts.push(chunk.subarray(at, at + take));
         this.buffered += take;

@@ -23,7 +23,8 @@ import { RivuletError, ErrorCode } from '../runtime/errors.js';
  */
 const CLIENT_MAX_VERSION: Readonly<Record<number, number>> = { [ApiKey.Fetch]: 12 };
 
-export const CONNECTION_LIMITS = { maxInFlight: 512, maxFrameBytes: 128 << 20, connectTimeoutMs: 10_000, requestTimeoutMs: 30_000 } as const;
+/** readBufferBytes: the one buffer each connection reads its socket into (reused read after read). */
+export const CONNECTION_LIMITS = { maxInFlight: 512, maxFrameBytes: 128 << 20, connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, readBufferBytes: 256 << 10 } as const;
 
 interface Pending {
   apiKey: AnyApiKey;
@@ -45,7 +46,8 @@ export interface ConnectionOptions {
 
 export class KafkaConnection {
   private readonly pending = new Map<number, Pending>();
-  private readonly splitter = new FrameSplitter({ maxFrameBytes: CONNECTION_LIMITS.maxFrameBytes });
+  /** The socket reads into one reused buffer (no buffer per read): the splitter copies every frame out. */
+  private readonly splitter = new FrameSplitter({ maxFrameBytes: CONNECTION_LIMITS.maxFrameBytes, reusedChunks: true });
   private correlation = 0;
   private closedWith: RivuletError | undefined;
   private readonly waiters: (() => void)[] = [];
@@ -53,16 +55,18 @@ export class KafkaConnection {
   private readonly versions = new Map<number, number>();
   private readonly closeHandlers: (() => void)[] = [];
 
-  private constructor(private readonly socket: net.Socket, private readonly opts: ConnectionOptions) {
+  private constructor(private readonly socket: net.Socket, private readonly opts: ConnectionOptions, reads: { sink?: (chunk: Uint8Array) => void }) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    reads.sink = (chunk) => this.onData(chunk);
     socket.on('error', (e) => this.fail(new RivuletError(ErrorCode.CONNECTION_ERROR, `connection to ${opts.host}:${opts.port} failed: ${e.message}`)));
     socket.on('close', () => this.fail(new RivuletError(ErrorCode.CONNECTION_ERROR, `connection to ${opts.host}:${opts.port} closed`)));
   }
 
   static async open(opts: ConnectionOptions): Promise<KafkaConnection> {
+    const reads: { sink?: (chunk: Uint8Array) => void } = {};
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: opts.host, port: opts.port });
+      const onread = { buffer: Buffer.allocUnsafe(CONNECTION_LIMITS.readBufferBytes), callback: (n: number, buf: Uint8Array) => (reads.sink?.(buf.subarray(0, n)), true) };
+      const s = net.connect({ host: opts.host, port: opts.port, onread });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new RivuletError(ErrorCode.CONNECTION_ERROR, `cannot reach ${opts.host}:${opts.port}: timed out`));
@@ -76,7 +80,7 @@ export class KafkaConnection {
         reject(new RivuletError(ErrorCode.CONNECTION_ERROR, `cannot reach ${opts.host}:${opts.port}: ${e.message}`));
       });
     });
-    const c = new KafkaConnection(socket, opts);
+    const c = new KafkaConnection(socket, opts, reads);
     try {
       await c.handshake();
     } catch (err) {

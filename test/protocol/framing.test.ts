@@ -112,6 +112,28 @@ describe('FrameSplitter', () => {
     }
   });
 
+  it('with reusedChunks, copies every frame out of a read buffer that is overwritten after each push', () => {
+    fc.assert(
+      fc.property(framesArb, fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 12 }), fc.integer({ min: 0, max: 24 }), (frames, sizes, preallocateBytes) => {
+        const bytes = stream(frames);
+        const s = new FrameSplitter({ reusedChunks: true, preallocateBytes });
+        const readBuffer = new Uint8Array(32);
+        const got: Uint8Array[] = [];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const n = Math.min(sizes[i % Math.max(1, sizes.length)] ?? 7, bytes.length - at);
+          readBuffer.set(bytes.subarray(at, at + n));
+          got.push(...s.push(readBuffer.subarray(0, n)));
+          readBuffer.fill(0xee); // the next read overwrites it
+          at += n;
+        }
+        expect(got.map((f) => [...f])).toEqual(frames.map((f) => [...f]));
+        for (const f of got) expect(f.buffer).not.toBe(readBuffer.buffer);
+        expect(s.pendingBytes).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects a bad maxFrameBytes option', () => {
     expect(() => new FrameSplitter({ maxFrameBytes: -1 })).toThrow(RangeError);
     expect(() => new FrameSplitter({ maxFrameBytes: 2 ** 31 })).toThrow(RangeError);
