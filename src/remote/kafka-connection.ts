@@ -65,7 +65,7 @@ export class KafkaConnection {
   static async open(opts: ConnectionOptions): Promise<KafkaConnection> {
     const reads: { sink?: (chunk: Uint8Array) => void } = {};
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const onread = { buffer: Buffer.allocUnsafe(CONNECTION_LIMITS.readBufferBytes), callback: (n: number, buf: Uint8Array) => (reads.sink?.(buf.subarray(0, n)), true) };
+      const onread = { buffer: new Uint8Array(CONNECTION_LIMITS.readBufferBytes), callback: (n: number, buf: Uint8Array) => (reads.sink?.(buf.subarray(0, n)), true) };
       const s = net.connect({ host: opts.host, port: opts.port, onread });
       const timer = setTimeout(() => {
         s.destroy();
