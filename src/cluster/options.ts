@@ -49,7 +49,7 @@ export interface ClusterOptions {
   spuTimeoutMs?: number;
   /** Per-SPU storage capacity in bytes, default unlimited. */
   storageBytes?: number;
-  /** Largest size of each replica's tail ring (power of two, default 1 MiB); rings start at 16 KiB and double when traffic needs it. */
+  /** Largest size of each replica's tail ring (power of two, default 2 MiB); rings start at 16 KiB and double when traffic needs it. */
   ringBytes?: number;
   /** Size of each worker's produce ring (power of two). */
   produceRingBytes?: number;
@@ -76,7 +76,7 @@ export const CLUSTER_DEFAULTS = {
   heartbeatMs: 250,
   spuTimeoutMs: 2_000,
   storageBytes: Infinity,
-  ringBytes: 1 << 20,
+  ringBytes: 2 << 20,
   produceRingBytes: 8 << 20,
   requestTimeoutMs: 30_000,
   maxWorkers: 256,

@@ -7,7 +7,7 @@
  * Tail rings grow on demand (storage/ring-grow.ts): a replica starts with a TAIL_RING_INITIAL_BYTES
  * ring and doubles it, up to `ringBytes`, when a batch would overwrite older ones or does not fit;
  * every new ring is announced (readers finish a grown ring, then follow). 1,000 idle replicas cost
- * 1,000 × 17 KiB of ring, not 1,000 × 1 MiB.
+ * 1,000 × 17 KiB of ring, not 1,000 × ringBytes (default 2 MiB).
  */
 import fs from 'node:fs';
 import path from 'node:path';
