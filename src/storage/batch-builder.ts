@@ -50,10 +50,7 @@ export interface BatchBuilderOptions {
   initialBytes?: number;
   /** Largest batch this builder makes; default (and at most) MAX_BATCH_BYTES. */
   maxBatchBytes?: number;
-  /**
-   * The time add() uses for a record passed without one: clock[0] (ms). A producer keeps its clock
-   * in a Float64Array so the timestamp never travels as a boxed number (one per record).
-   */
+  /** Time (ms) for records added without one: clock[0] (a cell, so no boxed number per record). */
   clock?: Float64Array;
 }
 
