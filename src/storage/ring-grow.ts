@@ -39,9 +39,15 @@ export interface GrowingRingOptions {
   maxBytes: number;
   /** Called with every new ring buffer (the first one too), after its predecessor was closed. */
   announce(sab: SharedArrayBuffer): void;
+  /**
+   * Grow a full ring only once a reader marked the chain read in place (RingReader.markRead):
+   * a ring nobody reads (a follower's, a partition consumed elsewhere) stays at initialBytes —
+   * less memory, and writes that stay in cache. A frame larger than the ring still grows it.
+   */
+  growWhenRead?: boolean;
 }
 
-const COUNTERS = [RingCounter.base, RingCounter.hw, RingCounter.leo, RingCounter.spare] as const;
+const COUNTERS = [RingCounter.base, RingCounter.hw, RingCounter.leo, RingCounter.read] as const;
 
 export class GrowingRingWriter {
   private w: RingWriter;
@@ -77,8 +83,12 @@ export class GrowingRingWriter {
     const n = payload.length;
     if (n > this.maxFrameBytes) return -1;
     const w = this.w;
-    if (w.capacityBytes < this.maxBytes && (n > w.maxFrameBytes || w.wouldOverwrite(n))) this.grow(n);
+    if (w.capacityBytes < this.maxBytes && (n > w.maxFrameBytes || (w.wouldOverwrite(n) && this.mayGrowWhenFull()))) this.grow(n);
     return this.w.write(payload);
+  }
+
+  private mayGrowWhenFull(): boolean {
+    return this.opts.growWhenRead !== true || this.w.counter(RingCounter.read) !== 0;
   }
 
   setCounter(i: number, value: number): void {

@@ -18,7 +18,7 @@
  *   line 6  384  counter 0 BASE   (BigInt64)            log              setCounter
  *   line 7  448  counter 1 HW     (BigInt64)
  *   line 8  512  counter 2 LEO    (BigInt64)
- *   line 9  576  counter 3 spare  (BigInt64)
+ *   line 9  576  counter 3 READ   (BigInt64: ≠ 0 once a reader read the ring in place)
  *   line 10 640  spaceNotify  sequence word          consumer         when it clears spaceWaiters
  *   line 11 704  spaceWaiters flag: the writer may   writer / consumer set before waiting for room /
  *                sleep for room                                       cleared by the release that wakes
@@ -64,7 +64,7 @@
  */
 import { assert } from './errors.js';
 
-export const RingCounter = { base: 0, hw: 1, leo: 2, spare: 3 } as const;
+export const RingCounter = { base: 0, hw: 1, leo: 2, read: 3 } as const;
 export type RingCounter = (typeof RingCounter)[keyof typeof RingCounter];
 
 export const RingMode = { overwrite: 'overwrite', backpressure: 'backpressure' } as const;

@@ -20,6 +20,7 @@
  */
 import { assert } from './errors.js';
 import {
+  RingCounter,
   HEADER_BYTES,
   HeaderWord,
   RingClosedCode,
@@ -165,6 +166,12 @@ export class RingReader {
 
   counter(i: number): number {
     return Number(Atomics.load(this.b64, counterIndex(i)));
+  }
+
+  /** Tell the writer this ring is read in place (RingCounter.read; a growing writer grows only then). */
+  markRead(): void {
+    const i = counterIndex(RingCounter.read);
+    if (Atomics.load(this.b64, i) === 0n) Atomics.store(this.b64, i, 1n);
   }
 
   /**

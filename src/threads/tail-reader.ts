@@ -68,6 +68,8 @@ export class RingTailReader implements TailReader {
   private newest: RingReader | undefined;
   /** On the ring announced after the one `reader` is on (while it is not the newest). */
   private next: RingReader | undefined;
+  /** The newest ring this reader marked as read in place. */
+  private marked: RingReader | undefined;
 
   constructor(private readonly rings: TailRings, private readonly replica: ActorId) {}
 
@@ -94,6 +96,10 @@ export class RingTailReader implements TailReader {
     // At most: finish a grown ring, then continue in its successor.
     for (let hop = 0; hop < MAX_RING_HOPS; hop++) {
       if (!this.follow()) return 'miss';
+      if (this.marked !== this.newest) {
+        this.newest!.markRead(); // the writer may grow this ring now (ring-grow.ts growWhenRead)
+        this.marked = this.newest;
+      }
       const r = this.reader!;
       if (r.closed) return r.state === 'continued' ? 'miss' : 'closed'; // successor not announced yet: fetch
       const got = this.readFrom(r, offset, this.newest!.counter(upTo === 'leo' ? RingCounter.leo : RingCounter.hw));

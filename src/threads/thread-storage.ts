@@ -7,7 +7,8 @@
  * Tail rings grow on demand (storage/ring-grow.ts): a replica starts with a TAIL_RING_INITIAL_BYTES
  * ring and doubles it, up to `ringBytes`, when a batch would overwrite older ones or does not fit;
  * every new ring is announced (readers finish a grown ring, then follow). 1,000 idle replicas cost
- * 1,000 × 17 KiB of ring, not 1,000 × ringBytes (default 2 MiB).
+ * 1,000 × 17 KiB of ring, not 1,000 × ringBytes (default 2 MiB). A ring grows only once a reader
+ * read it in place (growWhenRead): followers' rings and partitions nobody here reads stay small.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +39,7 @@ class RingSink implements TailSink {
   private closed = false;
 
   constructor(ringBytes: number, announce: (sab: SharedArrayBuffer) => void) {
-    this.w = new GrowingRingWriter({ initialBytes: Math.min(TAIL_RING_INITIAL_BYTES, ringBytes), maxBytes: ringBytes, announce });
+    this.w = new GrowingRingWriter({ initialBytes: Math.min(TAIL_RING_INITIAL_BYTES, ringBytes), maxBytes: ringBytes, announce, growWhenRead: true });
   }
 
   append(batch: Uint8Array): void {

@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GrowingRingWriter, RingReader, continueReader, followRing } from '../../src/storage/ring.js';
+import { RingCounter } from '../../src/storage/ring-layout.js';
 
 /** Frame `seq` of `size` bytes: seq in the first 4 bytes (if they fit), then a seq-derived pattern. */
 export function payloadFor(seq: number, size: number): Uint8Array {
@@ -155,6 +156,20 @@ describe('GrowingRingWriter with following readers (model)', () => {
     expect(w.capacityBytes).toBe(32 * 1024); // 5000 B needs capacity/4 ≥ 5000
     expect(w.write(payloadFor(1, 16 * 1024 + 1))).toBe(-1);
     expect(rings.map((s) => s.byteLength)).toEqual([1024 + 1024, 1024 + 32 * 1024]);
+  });
+
+  it('growWhenRead: a full ring nobody read in place overwrites at its size; once a reader marked it, it grows, and the mark carries over', () => {
+    const announced: SharedArrayBuffer[] = [];
+    const w = new GrowingRingWriter({ initialBytes: 4096, maxBytes: 64 * 1024, announce: (sab) => announced.push(sab), growWhenRead: true });
+    const frame = new Uint8Array(500);
+    for (let i = 0; i < 40; i++) w.write(frame); // ~20 KB through a 4 KiB ring
+    expect([w.capacityBytes, announced.length]).toEqual([4096, 1]);
+    new RingReader(announced[0]!, { from: 'oldest' }).markRead();
+    for (let i = 0; i < 40; i++) w.write(frame);
+    expect(w.capacityBytes).toBeGreaterThan(4096);
+    const newest = new RingReader(announced[announced.length - 1]!, { from: 'oldest' });
+    expect(newest.counter(RingCounter.read)).toBe(1); // copied into every successor
+    expect(w.write(new Uint8Array(3000))).toBeGreaterThanOrEqual(0); // a frame too big for the ring grows it regardless
   });
 
   it('replace() closes the old ring for good: a reader restarts on the fresh ring instead of continuing', () => {

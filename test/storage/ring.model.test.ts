@@ -266,7 +266,7 @@ describe('ring unit behaviour', () => {
     expect(r.counter(RingCounter.hw)).toBe(2 ** 53 - 1);
     expect(r.counter(RingCounter.base)).toBe(-1);
     expect(r.counter(RingCounter.leo)).toBe(2 ** 40 + 3);
-    expect(r.counter(RingCounter.spare)).toBe(0);
+    expect(r.counter(RingCounter.read)).toBe(0);
     expect(() => w.setCounter(4, 1)).toThrow();
     expect(() => w.setCounter(0, 2 ** 53)).toThrow();
     expect(w.write(new Uint8Array([1, 2, 3]))).toBe(2 ** 32 - 32);
