@@ -72,6 +72,8 @@ async function connectRun(bootstrap: string, recordBytes: number, records: numbe
       }
       consumer.close();
     })();
+    // If producing fails first, the client closes under the consumer: its error must not mask ours.
+    consumed.catch(() => {});
     const checkpoints: Promise<unknown>[] = [];
     for (let i = 0; i < records; i++) {
       const ts = i % every === 0 ? performance.now() : -1;
@@ -133,6 +135,7 @@ async function kafkajsRun(bootstrap: string, recordBytes: number, records: numbe
       }
       consumer.close();
     })();
+    consumed.catch(() => {}); // (as in connectRun: a produce failure is what this case reports)
     const inFlight = new Set<Promise<unknown>>();
     for (let i = 0; i < batches; i++) {
       const ts = performance.now();
