@@ -30,8 +30,7 @@ export class Follower {
     if (this.inFlight && now - this.inFlight.sentMs < FOLLOWER_DEFAULTS.fetchTimeoutMs) return;
     const reqId = this.reqSeq++;
     this.inFlight = { reqId, sentMs: now };
-    const entries = log.epochEntries();
-    const last = log.leo > log.base ? entries[entries.length - 1] : undefined;
+    const last = log.leo > log.base ? log.epochCache.latest : undefined;
     const req: ReplicaFetch = {
       type: 'ReplicaFetch', reqId, replyTo: ctx.self, follower: this.self, offset: log.leo,
       lastEpoch: last?.epoch ?? -1, lastEpochStart: last?.startOffset ?? -1,

@@ -71,7 +71,7 @@ export async function simCommand(o: SimCommandOptions, out: (line: string) => vo
     });
   }
   const totals = simTotals(results, (performance.now() - started) / 1000);
-  if (o.json) out(JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.seed), totals }, null, 2));
+  if (o.json) out(JSON.stringify({ results, failed: totals.failedSeeds, totals }, null, 2));
   else if (o.seed === undefined) {
     out(`${totals.seeds} seeds from ${o.from}: ${totals.passed} passed, ${totals.failed} failed in ${totals.seconds} s (${totals.seedsPerSecond} seeds/s, ${totals.virtualSeconds} s virtual, ${totals.acked} records acknowledged)`);
     out(`faults: ${faultLine(totals.faults)}`);

@@ -62,8 +62,6 @@ export class Producer {
   private openList: number[] = [];
   /** The record being sent, as its check left it (record-check.ts). */
   private readonly rec: RecordCheck;
-  /** The outcome append() last used. */
-  private lastOutcome: BatchOutcome | undefined;
   /** Sealed batches not yet settled, and flush() calls waiting for one to settle. */
   private inflight = 0;
   private settleWaiters: (() => void)[] = [];
@@ -109,8 +107,8 @@ export class Producer {
     if (this.mustQueue()) this.enqueue(receipt);
     else {
       const r = this.rec;
-      const index = this.append(r.k, r.v, r.p, r.o.timestamp, r.o.headers);
-      receipt.bind(this.lastOutcome!, index); // (after append: it sets lastOutcome)
+      const o = this.append(r.k, r.v, r.p, r.o.timestamp, r.o.headers);
+      receipt.bind(o, o.count - 1);
     }
     return receipt;
   }
@@ -151,8 +149,8 @@ export class Producer {
         this.enqueue(receipt);
         br.queued(receipt);
       } else {
-        const index = this.append(this.rec.k, this.rec.v, this.rec.p, this.rec.o.timestamp, this.rec.o.headers);
-        br.placed(this.lastOutcome!, index);
+        const o = this.append(this.rec.k, this.rec.v, this.rec.p, this.rec.o.timestamp, this.rec.o.headers);
+        br.placed(o, o.count - 1);
       }
     }
     // lingerMs 0: a batch call's records leave now, not at the next tick (one hop less when awaited).
@@ -184,10 +182,10 @@ export class Producer {
   }
 
   /**
-   * Add one validated record to its partition's open batch: its index there (the batch's
-   * outcome is this.lastOutcome until the next append).
+   * Add one validated record to its partition's open batch; returns that batch's outcome (the
+   * record is its last: index outcome.count - 1).
    */
-  private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined): number {
+  private append(k: Uint8Array | null, v: Uint8Array, partition: number, timestamp: number | undefined, headers: RecordHeader[] | undefined): BatchOutcome {
     let builder = this.builders[partition];
     if (!builder) {
       builder = new BatchBuilder({ initialBytes: builderStartBytes(this.opts), clock: this.clock.cell });
@@ -201,16 +199,14 @@ export class Producer {
       this.openList.push(partition);
       this.buffered += builder.sizeBytes; // the batch header
     }
-    const index = builder.count;
     const before = builder.sizeBytes;
     if (timestamp === undefined) this.clock.tick();
     builder.add(k, v, timestamp, headers);
     this.buffered += builder.sizeBytes - before;
     outcome.count++;
-    this.lastOutcome = outcome;
     if (builder.sizeBytes >= this.opts.batchBytes) this.seal(partition);
     else this.armLinger();
-    return index;
+    return outcome;
   }
 
   /** Bytes buffered or in flight (bounded by maxBufferedBytes plus one record). */
@@ -248,8 +244,8 @@ export class Producer {
     while (this.queueHead < this.queue.length && this.buffered <= this.opts.maxBufferedBytes) {
       const q = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as never;
-      const index = this.append(q.key, q.value, q.partition, q.timestamp, q.headers);
-      q.receipt.bind(this.lastOutcome!, index);
+      const o = this.append(q.key, q.value, q.partition, q.timestamp, q.headers);
+      q.receipt.bind(o, o.count - 1);
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];

@@ -33,7 +33,6 @@ export interface CheckedOptions {
   timestamp: number | undefined;
 }
 
-const NO_OPTIONS: CheckedOptions = Object.freeze({ partition: undefined, headers: undefined, timestamp: undefined });
 
 /** A short description of a bad argument for error messages: `number 42`, `ArrayBuffer`, `array`. */
 export function describeValue(v: unknown): string {
@@ -80,13 +79,7 @@ export function checkKey(k: unknown): Uint8Array | null {
   return k === null || k === undefined ? null : checkBytes(k, 'key');
 }
 
-export function checkSendOptions(opts: unknown): CheckedOptions {
-  const out: CheckedOptions = { partition: undefined, headers: undefined, timestamp: undefined };
-  checkSendOptionsInto(opts, out);
-  return out.partition === undefined && out.headers === undefined && out.timestamp === undefined ? NO_OPTIONS : out;
-}
-
-/** As checkSendOptions, into `out` (the producer reuses one: no object per record). */
+/** Check send options into `out` (the producer reuses one: no object per record). */
 export function checkSendOptionsInto(opts: unknown, out: CheckedOptions): void {
   out.partition = undefined;
   out.headers = undefined;

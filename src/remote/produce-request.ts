@@ -13,7 +13,7 @@
  * (a property test checks every version).
  */
 import { Writer } from '../protocol/writer.js';
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey, isFlexibleVersion, requestHeaderVersion, writeRequestHeader } from '../protocol/index.js';
 
 export interface ProduceOne {
   transactionalId: string | null;
@@ -24,16 +24,12 @@ export interface ProduceOne {
   batch: Uint8Array;
 }
 
-const FLEXIBLE_FROM = 9 as const;
-
 /** The request frame (size prefix first) as chunks: [head, batch, tail?]. */
 export function encodeProduceChunks(version: number, correlationId: number, clientId: string | null, p: ProduceOne): Uint8Array[] {
-  const flex = version >= FLEXIBLE_FROM;
+  const flex = isFlexibleVersion(ApiKey.Produce, version);
   const w = new Writer(128);
   w.int32(0); // size, patched below
-  w.int16(ApiKey.Produce).int16(version).int32(correlationId);
-  w.nullableString(clientId, false); // the header's clientId is never compact
-  if (flex) w.uvarint(0); // request header v2: no tagged fields
+  writeRequestHeader(w, { apiKey: ApiKey.Produce, apiVersion: version, correlationId, clientId }, requestHeaderVersion(ApiKey.Produce, version));
   w.nullableString(p.transactionalId, flex);
   w.int16(p.acks);
   w.int32(p.timeoutMs);

@@ -65,8 +65,9 @@ export function backendOf(cluster: Cluster): ServerBackend {
         const deadline = t.now() + waitMs;
         // The worker's own cap, so that both paths answer alike.
         const tailArgs = { offset: args.offset, isolation: args.isolation, maxBytes: Math.min(Math.max(1, args.maxBytes), CLIENT_LIMITS.maxFetchBytes) };
-        for (;;) {
-          const r = args.session.read(replica, tailArgs);
+        for (let first = true; ; first = false) {
+          // Aborted (another partition answered the request): nothing read now would be used.
+          const r = first || !args.signal?.aborted ? args.session.read(replica, tailArgs) : 'idle';
           if (r === 'miss') break;
           if (r !== 'idle') return r;
           waitMs = deadline - t.now();
@@ -77,7 +78,7 @@ export function backendOf(cluster: Cluster): ServerBackend {
           }
           await args.session.waitForData(replica, Math.min(waitMs, TAIL_WAIT_SLICE_MS));
         }
-        waitMs = Math.max(0, deadline - t.now());
+        waitMs = args.signal?.aborted ? 0 : Math.max(0, deadline - t.now());
       }
       const fetch: Fetch = { type: 'Fetch', reqId: t.nextReqId(), replyTo: t.clientId, offset: args.offset, isolation: args.isolation, maxBytes: args.maxBytes, waitMs };
       const reply = await t.request<FetchReply>(replica, fetch, waitMs + 10_000);

@@ -3,6 +3,7 @@
  * SPU, each with its own port), the token, limits, the log, and the request's own header plus the
  * broker (SPU) whose port it arrived on.
  */
+import type { TailSession } from './tail-fetch.js';
 import type { Logger } from 'pino';
 import type { ServerBackend } from './backend.js';
 import type { ServerLimits } from './limits.js';
@@ -38,6 +39,8 @@ export interface ServerContext {
 export interface ConnectionState {
   authenticated: boolean;
   saslMechanism: string | undefined;
+  /** The connection's tail readers for Fetch (backend.fetchSession), made on its first Fetch. */
+  fetchSession?: TailSession;
 }
 
 export interface RequestContext {

@@ -23,26 +23,16 @@
  *   of `bytes` (valid while those bytes are), a null value as an empty array, a null key as null.
  * - An index outside [0, count) is a RangeError (a caller bug, not corrupt data).
  */
-import { BatchLayout, validateBatch } from './batch-header.js';
+import { BatchLayout } from './batch-header.js';
 import { CorruptBatchError } from './errors.js';
-import { corrupt, MIN_RECORD_BODY_BYTES, MIN_RECORD_BYTES, readLength, type Record, type RecordHeader } from './record-codec.js';
+import { corrupt, MIN_RECORD_BODY_BYTES, readLength, type Record, type RecordHeader } from './record-codec.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
+import { checkHeader, recordsEndMismatch } from './record-batch.js';
 import { BatchIndexScratch, IndexField as F, INDEX_STRIDE as STRIDE } from './batch-index.js';
 
 export { BatchIndexScratch } from './batch-index.js';
 
-const COMPRESSION_MASK = 0x07;
 const utf8Decoder = new TextDecoder('utf-8');
-
-function i32(b: Uint8Array, p: number): number {
-  return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
-}
-function i64(b: Uint8Array, p: number, field: string): number {
-  const hi = i32(b, p);
-  const v = hi * 2 ** 32 + (i32(b, p + 4) >>> 0);
-  if (hi < -(2 ** 21) || hi >= 2 ** 21 || !Number.isSafeInteger(v)) throw new CorruptBatchError(`batch ${field} is outside the safe integer range`, { field });
-  return v;
-}
 
 /** Where the last varintAt() ended (module scratch: no object per read). */
 const NEXT = new Int32Array(1);
@@ -104,19 +94,9 @@ export class RecordBatchView {
 
   /** A view of the batch at the start of `bytes` (bytes after it are ignored); header checked now. */
   static of(bytes: Uint8Array, opts: BatchViewOptions = {}): RecordBatchView {
-    const total = validateBatch(bytes, undefined, opts.verifyCrc !== false);
-    const attributes = ((bytes[BatchLayout.attributes]! << 24) | (bytes[BatchLayout.attributes + 1]! << 16)) >> 16;
-    if ((attributes & COMPRESSION_MASK) !== 0) throw new CorruptBatchError(`compression codec ${attributes & COMPRESSION_MASK} not supported`, { attributes });
-    const baseOffset = i64(bytes, BatchLayout.baseOffset, 'baseOffset');
-    if (opts.expectedBaseOffset !== undefined && baseOffset !== opts.expectedBaseOffset) {
-      throw new CorruptBatchError(`batch baseOffset ${baseOffset}, expected ${opts.expectedBaseOffset}`, { baseOffset, expectedBaseOffset: opts.expectedBaseOffset });
-    }
-    const count = i32(bytes, BatchLayout.recordCount);
-    if (count > (total - BatchLayout.headerBytes) / MIN_RECORD_BYTES) throw new CorruptBatchError(`recordCount ${count} cannot fit in ${total} bytes`, { count, total });
-    const firstTimestamp = i64(bytes, BatchLayout.firstTimestamp, 'firstTimestamp');
-    i64(bytes, BatchLayout.maxTimestamp, 'maxTimestamp'); // checked as decodeBatch checks them
-    i64(bytes, BatchLayout.producerId, 'producerId');
-    const view = new RecordBatchView(total === bytes.length ? bytes : bytes.subarray(0, total), baseOffset, firstTimestamp, i32(bytes, BatchLayout.lastOffsetDelta), count);
+    const h = checkHeader(bytes, opts); // as decodeBatch checks it
+    const total = h.total;
+    const view = new RecordBatchView(total === bytes.length ? bytes : bytes.subarray(0, total), h.baseOffset, h.firstTimestamp, h.lastOffsetDelta, h.count);
     view.scratch = opts.scratch;
     return view;
   }
@@ -188,7 +168,7 @@ export class RecordBatchView {
   /** Check every record now (CorruptBatchError as decodeBatch would throw it), without objects. */
   checkRecords(): void {
     if (this.count > 0) this.word(0, F.offsetDelta);
-    else if (this.bytes.length !== BatchLayout.headerBytes) throw new CorruptBatchError(`records end at byte ${BatchLayout.headerBytes}, batch ends at ${this.bytes.length}`, { pos: BatchLayout.headerBytes, total: this.bytes.length });
+    else if (this.bytes.length !== BatchLayout.headerBytes) throw recordsEndMismatch(BatchLayout.headerBytes, this.bytes.length);
   }
 
   /** First index whose offset is ≥ `offset` (count when none). */
@@ -277,7 +257,7 @@ export class RecordBatchView {
       idx[o + F.recordEnd] = end;
       ts[i] = tsDelta;
     }
-    if (c.pos !== total) throw new CorruptBatchError(`records end at byte ${c.pos}, batch ends at ${total}`, { pos: c.pos, total });
+    if (c.pos !== total) throw recordsEndMismatch(c.pos, total);
     this.timestamps = ts;
     this.index = idx;
     if (scratch) scratch.owner = this;

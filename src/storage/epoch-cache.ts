@@ -23,6 +23,11 @@ export interface EpochEntry {
 export class EpochCache {
   private list: EpochEntry[] = [];
 
+  /** The newest entry (no copy), undefined when empty. */
+  get latest(): Readonly<EpochEntry> | undefined {
+    return this.list[this.list.length - 1];
+  }
+
   get latestEpoch(): number {
     return this.list.length === 0 ? -1 : this.list[this.list.length - 1]!.epoch;
   }

@@ -261,7 +261,7 @@ export class PartitionLog {
   }
 
   /** The leader-epoch cache, to read (latest epoch for reports, `holds` for divergence checks). */
-  get epochCache(): Pick<EpochCache, 'latestEpoch' | 'holds'> {
+  get epochCache(): Pick<EpochCache, 'latest' | 'latestEpoch' | 'holds'> {
     return this.epochs;
   }
 

@@ -76,8 +76,20 @@ function i64(b: Uint8Array, p: number, field: string): number {
   return v;
 }
 
-/** Header fields plus derived bounds; `records` is filled by the caller. */
-function readHeader(bytes: Uint8Array, opts: DecodeOptions): DecodedBatch {
+/** The header fields both decoders check, in the order they check them (RecordBatchView too). */
+export interface CheckedHeader {
+  total: number;
+  attributes: number;
+  baseOffset: number;
+  count: number;
+  lastOffsetDelta: number;
+  firstTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+}
+
+/** Framing (and CRC unless verifyCrc: false), no compression, baseOffset as expected, recordCount that fits, safe 64-bit fields. */
+export function checkHeader(bytes: Uint8Array, opts: DecodeOptions): CheckedHeader {
   const total = validateBatch(bytes, undefined, opts.verifyCrc !== false);
   const attributes = i16(bytes, BatchLayout.attributes);
   if ((attributes & COMPRESSION_MASK) !== 0) {
@@ -95,17 +107,32 @@ function readHeader(bytes: Uint8Array, opts: DecodeOptions): DecodedBatch {
     throw new CorruptBatchError(`recordCount ${count} cannot fit in ${total} bytes`, { count, total });
   }
   return {
-    baseOffset,
-    partitionLeaderEpoch: i32(bytes, BatchLayout.partitionLeaderEpoch),
+    total,
     attributes,
+    baseOffset,
+    count,
     lastOffsetDelta: i32(bytes, BatchLayout.lastOffsetDelta),
     firstTimestamp: i64(bytes, BatchLayout.firstTimestamp, 'firstTimestamp'),
     maxTimestamp: i64(bytes, BatchLayout.maxTimestamp, 'maxTimestamp'),
     producerId: i64(bytes, BatchLayout.producerId, 'producerId'),
+  };
+}
+
+/** Header fields plus derived bounds; `records` is filled by the caller. */
+function readHeader(bytes: Uint8Array, opts: DecodeOptions): DecodedBatch {
+  const h = checkHeader(bytes, opts);
+  return {
+    baseOffset: h.baseOffset,
+    partitionLeaderEpoch: i32(bytes, BatchLayout.partitionLeaderEpoch),
+    attributes: h.attributes,
+    lastOffsetDelta: h.lastOffsetDelta,
+    firstTimestamp: h.firstTimestamp,
+    maxTimestamp: h.maxTimestamp,
+    producerId: h.producerId,
     producerEpoch: i16(bytes, BatchLayout.producerEpoch),
     baseSequence: i32(bytes, BatchLayout.baseSequence),
     records: [],
-    sizeBytes: total,
+    sizeBytes: h.total,
   };
 }
 
@@ -131,7 +158,7 @@ function settle(r: Record, h: DecodedBatch, prevOffsetDelta: number): number {
   return offsetDelta;
 }
 
-function recordsEndMismatch(pos: number, total: number): CorruptBatchError {
+export function recordsEndMismatch(pos: number, total: number): CorruptBatchError {
   return new CorruptBatchError(`records end at byte ${pos}, batch ends at ${total}`, { pos, total });
 }
 

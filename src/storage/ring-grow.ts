@@ -68,15 +68,6 @@ export class GrowingRingWriter {
     return this.w.capacityBytes;
   }
 
-  get head(): number {
-    return this.w.head;
-  }
-
-  /** The current ring's buffer. */
-  get sab(): SharedArrayBuffer {
-    return this.w.sab;
-  }
-
   /** Copies payload into a new frame (growing first if needed). -1: larger than maxFrameBytes, skipped. */
   write(payload: Uint8Array): number {
     assert(!this.closedFlag, 'growing ring write after close()');
@@ -87,8 +78,13 @@ export class GrowingRingWriter {
     return this.w.write(payload);
   }
 
+  /** growWhenRead: a reader marked the chain (once seen, for good — the mark is never cleared). */
+  private readSeen = false;
+
   private mayGrowWhenFull(): boolean {
-    return this.opts.growWhenRead !== true || this.w.counter(RingCounter.read) !== 0;
+    if (this.opts.growWhenRead !== true || this.readSeen) return true;
+    this.readSeen = this.w.counter(RingCounter.read) !== 0;
+    return this.readSeen;
   }
 
   setCounter(i: number, value: number): void {
@@ -102,11 +98,7 @@ export class GrowingRingWriter {
   /** A fresh, empty ring of the current capacity (generation + 1); the old one closed for good. */
   replace(): void {
     if (this.closedFlag) return;
-    const old = this.w;
-    this.w = new RingWriter(createRing(old.capacityBytes, { generation: old.generation + 1 }), { mode: 'overwrite' });
-    for (const i of COUNTERS) this.w.setCounter(i, old.counter(i));
-    old.close('closed');
-    this.opts.announce(this.w.sab);
+    this.successor(this.w.capacityBytes, undefined, 'closed');
   }
 
   close(): void {
@@ -120,9 +112,15 @@ export class GrowingRingWriter {
     if (old.head > RingLimits.maxPosition / 2) return; // 2^52 bytes written: keep overwriting
     let capacity = old.capacityBytes * 2;
     while (capacity < this.maxBytes && payloadBytes > capacity / 4) capacity *= 2;
-    const next = new RingWriter(createRing(capacity, { initialPosition: old.head, generation: old.generation + 1 }), { mode: 'overwrite' });
+    this.successor(capacity, old.head, 'continued');
+  }
+
+  /** The next ring of the chain (generation + 1, counters copied); the old one closed BEFORE the announcement. */
+  private successor(capacity: number, initialPosition: number | undefined, how: 'closed' | 'continued'): void {
+    const old = this.w;
+    const next = new RingWriter(createRing(capacity, { initialPosition, generation: old.generation + 1 }), { mode: 'overwrite' });
     for (const i of COUNTERS) next.setCounter(i, old.counter(i));
-    old.close('continued');
+    old.close(how);
     this.w = next;
     this.opts.announce(next.sab);
   }

@@ -25,6 +25,8 @@
  *   produce ring, so a frame committed before a skipped ring is always drained. The worker's wait
  *   checks the value and main's notify wakes under V8's futex lock: no ring is lost.
  */
+import { atomicsWaitAsync } from '../storage/ring-wait.js';
+
 export const ACK_RING = { headerBytes: 64, entryBytes: 24, capacity: 4096 } as const;
 
 const DOORBELL = 0;
@@ -102,8 +104,8 @@ export class AckRingWriter extends AckRingView {
   }
 }
 
-type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
-const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => WaitAsyncResult }).waitAsync;
+/** Atomics.waitAsync without a timeout (the shim ring-wait.ts declares for TypeScript). */
+const waitAsync = (i32: Int32Array, index: number, value: number) => atomicsWaitAsync(i32, index, value, Infinity);
 
 /** Main's side of the doorbell: true when this call flipped the word 0 → 1 and woke the worker. */
 export function ringDoorbell(bell: Int32Array): boolean {

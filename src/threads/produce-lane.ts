@@ -18,19 +18,6 @@ import type { Envelope } from './envelope.js';
 import { writeProduceFrame, type AcksCode } from './produce-frame.js';
 import type { WorkerSlot } from './worker-slot.js';
 
-/**
- * Rings a lane's doorbell as soon as a frame is published — the worker starts on it while main
- * goes on encoding — but only when the doorbell word flips 0 → 1: while a doorbell is unanswered
- * (the worker has not started draining) no other is rung. A ring is an Atomics.notify on the
- * word the worker sleeps on (ack-ring.ts), not a message: no structured clone, no MessagePort
- * event on either side.
- */
-export class Doorbells {
-  ring(slot: WorkerSlot): void {
-    if (!slot.exited) slot.lane.ringDoorbell();
-  }
-}
-
 /** Where a lane's acks go (the transport): one call per acknowledged produce. */
 export interface AckSink {
   ack(reqId: number, baseOffset: number, lastOffset: number): void;
@@ -44,7 +31,7 @@ export class ProduceLane {
   private acks: AckRingReader | null = null;
   private readonly bell = new Int32Array(this.ackSab, 0, 1);
 
-  constructor(private readonly slot: WorkerSlot, private readonly bells: Doorbells) {
+  constructor(private readonly slot: WorkerSlot) {
     this.writer = new RingWriter(slot.produceRing, { mode: 'backpressure' });
     slot.worker.postMessage({ k: 'ackRing', sab: this.ackSab } satisfies Envelope);
   }
@@ -52,11 +39,6 @@ export class ProduceLane {
   /** A produce placed on this lane waits for its ack: `sink` gets it (the sink never changes). */
   expectAck(sink: AckSink): void {
     (this.acks ??= new AckRingReader(this.ackSab, sink)).expect();
-  }
-
-  /** Wake the worker unless a ring is still unanswered (see Doorbells). */
-  ringDoorbell(): void {
-    ringDoorbell(this.bell);
   }
 
   /** The worker ended: acks still in the ring go to the sink; stop waiting. */
@@ -92,7 +74,10 @@ export class ProduceLane {
     if (!view) return false;
     writeProduceFrame(view, reqId, acks, target, batch);
     this.writer.commit();
-    this.bells.ring(this.slot);
+    // Ring as soon as the frame is published — the worker starts on it while main goes on
+    // encoding — but only when the doorbell word flips 0 → 1 (ack-ring.ts): while a ring is
+    // unanswered no other is rung. A ring is an Atomics.notify on the word the worker sleeps on.
+    if (!this.slot.exited) ringDoorbell(this.bell);
     return true;
   }
 

@@ -11,7 +11,6 @@ import { MessageChannel } from 'node:worker_threads';
 import type { ActorId } from '../runtime/actor.js';
 import type { LinkCuts } from '../runtime/link-cuts.js';
 import type { Envelope, WorkerInit } from './envelope.js';
-import { Doorbells } from './produce-lane.js';
 import { launchWorker, type WorkerSlot } from './worker-slot.js';
 
 export interface WorkerPoolOptions {
@@ -33,7 +32,6 @@ export class WorkerPool {
   /** Every worker not yet forgotten, by index (the Directory reads it). */
   readonly slots = new Map<number, WorkerSlot>();
   private nextIndex = 1;
-  private readonly bells = new Doorbells();
 
   constructor(private readonly opts: WorkerPoolOptions, private readonly on: WorkerEvents) {}
 
@@ -52,7 +50,7 @@ export class WorkerPool {
       throw new Error(`refusing to start more than ${this.opts.maxWorkers} workers (placement '${this.opts.placement}')`);
     }
     const index = this.nextIndex++;
-    const slot = launchWorker(index, spuId, this.opts, this.bells);
+    const slot = launchWorker(index, spuId, this.opts);
     const worker = slot.worker;
     this.slots.set(index, slot);
     for (const other of this.slots.values()) {

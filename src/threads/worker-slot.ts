@@ -9,7 +9,7 @@ import type { ActorId } from '../runtime/actor.js';
 import { createRing } from '../storage/index.js';
 import { ControlRpc } from './control-rpc.js';
 import type { Envelope, WorkerInit } from './envelope.js';
-import { ProduceLane, type Doorbells } from './produce-lane.js';
+import { ProduceLane } from './produce-lane.js';
 import { compiledSibling } from '../runtime/compiled-path.js';
 
 export interface WorkerSlot {
@@ -33,7 +33,6 @@ export function launchWorker(
   index: number,
   spuId: number,
   opts: { storage: WorkerInit['storage']; placement: WorkerInit['placement']; heartbeatMs: number; produceRingBytes: number; logLevel?: string },
-  bells: Doorbells,
 ): WorkerSlot {
   const control = new MessageChannel();
   const init: WorkerInit = {
@@ -52,6 +51,6 @@ export function launchWorker(
   ready.catch(() => {});
   worker.postMessage({ k: 'prodRing', sab: produceRing } satisfies Envelope);
   const slot = { index, spuId, worker, control: new ControlRpc(control.port1, index), produceRing, actors: new Set(), ready, exited: false } as WorkerSlot;
-  slot.lane = new ProduceLane(slot, bells); // the lane reads the slot (exited, index): set after it
+  slot.lane = new ProduceLane(slot); // the lane reads the slot (exited, index): set after it
   return slot;
 }

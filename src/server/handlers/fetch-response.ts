@@ -15,6 +15,7 @@
  * checks every version).
  */
 import { Writer } from '../../protocol/writer.js';
+import { ApiKey, isFlexibleVersion, responseHeaderVersion, writeResponseHeader } from '../../protocol/index.js';
 
 export interface FetchPartitionOut {
   partitionIndex: number;
@@ -47,7 +48,6 @@ export function isChunkedResponse(res: object): res is ChunkedResponse {
   return typeof (res as Partial<ChunkedResponse>).encodeChunks === 'function';
 }
 
-const FLEXIBLE_FROM = 12 as const;
 const TOPIC_IDS_FROM = 13 as const;
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -75,13 +75,12 @@ export class ChunkedFetchResponse implements ChunkedResponse {
   }
 
   encodeChunks(correlationId: number, version: number): Uint8Array[] {
-    const flex = version >= FLEXIBLE_FROM;
+    const flex = isFlexibleVersion(ApiKey.Fetch, version);
     const chunks: Uint8Array[] = [];
     let size = 0;
     let w = new Writer(256);
     w.int32(0); // size, patched below
-    w.int32(correlationId);
-    if (flex) w.uvarint(0); // response header v1: no tagged fields
+    writeResponseHeader(w, correlationId, responseHeaderVersion(ApiKey.Fetch, version));
     w.int32(this.out.throttleTimeMs);
     if (version >= 7) {
       w.int16(this.out.errorCode);

@@ -45,13 +45,9 @@ function within(batches: Uint8Array[], budget: number): { list: Uint8Array[]; by
   return { list: count === batches.length ? batches : batches.slice(0, count), bytes: n };
 }
 
-/** Each connection's tail readers (backend.fetchSession), kept as long as the connection is. */
-const sessions = new WeakMap<object, TailSession>();
-
 export async function fetch(rc: RequestContext, body: FetchRequest): Promise<ChunkedFetchResponse> {
   const { server, nodeId } = rc;
-  let session = sessions.get(rc.conn);
-  if (!session) sessions.set(rc.conn, (session = server.backend.fetchSession()));
+  const session = (rc.conn.fetchSession ??= server.backend.fetchSession());
   const polled = new AbortController();
   const isolation: Isolation = rc.apiVersion >= 4 && body.isolationLevel === 0 ? 'read_uncommitted' : 'read_committed';
   // v13+ names topics by id (Metadata v10+ hands them out): resolve each to its name.

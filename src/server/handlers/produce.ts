@@ -9,7 +9,7 @@
  * order; a bad batch is rejected for its partition only; acks=0 writes no response at all.
  */
 import { BatchLayout, validateBatch } from '../../storage/batch-header.js';
-import { RecordBatchView } from '../../storage/batch-view.js';
+import { BatchIndexScratch, RecordBatchView } from '../../storage/batch-view.js';
 import type { RequestContext } from '../context.js';
 import { Wire, wireError } from './errors.js';
 import { servingLeader } from './metadata.js';
@@ -44,7 +44,7 @@ function splitBatches(records: Uint8Array): Uint8Array[] {
     const attributes = (b[BatchLayout.attributes]! << 8) | b[BatchLayout.attributes + 1]!;
     if ((attributes & 0x07) !== 0) throw new RefusedBatch(Wire.UNSUPPORTED_COMPRESSION_TYPE, `compression codec ${attributes & 0x07}: rivulet stores uncompressed batches (produce with compression none)`);
     if ((attributes & 0x30) !== 0) throw new RefusedBatch(Wire.INVALID_RECORD, 'control and transactional batches cannot be produced');
-    const d = RecordBatchView.of(b, { verifyCrc: false });
+    const d = RecordBatchView.of(b, { verifyCrc: false, scratch: CHECK_SCRATCH });
     d.checkRecords(); // every record decodes (no object per record)
     if (d.count === 0 || d.lastOffsetDelta !== d.count - 1) {
       throw new RefusedBatch(Wire.INVALID_RECORD, `batch of ${d.count} records with lastOffsetDelta ${d.lastOffsetDelta}`);
@@ -54,6 +54,9 @@ function splitBatches(records: Uint8Array): Uint8Array[] {
   }
   return out;
 }
+
+/** One record index for checking incoming batches (each view is dropped at once, synchronously). */
+const CHECK_SCRATCH = new BatchIndexScratch();
 
 export async function produce(rc: RequestContext, body: ProduceRequest) {
   const { server, nodeId } = rc;
